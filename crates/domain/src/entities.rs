@@ -1,0 +1,161 @@
+//! The entities of DESIGN.md §1 as the rest of the system sees them.
+
+use crate::ids::*;
+use crate::machine::{Actor, DialogState};
+use crate::status::{Author, ChannelKind, FinishStatus, MessageKind, Role};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A person who logs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    /// Id.
+    pub id: OperatorId,
+    /// Display name.
+    pub name: String,
+    /// Login, lower-case.
+    pub email: String,
+    /// What the operator may do.
+    pub role: Role,
+    /// Inactive operators cannot log in and are not offered as assignees.
+    pub active: bool,
+}
+
+/// Where dialogs happen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    /// Id.
+    pub id: ChannelId,
+    /// Messenger or platform.
+    pub kind: ChannelKind,
+    /// Display name, e.g. "WhatsApp sales".
+    pub name: String,
+}
+
+/// The lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    /// Id.
+    pub id: ClientId,
+    /// Display name (may be empty when the channel did not tell).
+    pub name: String,
+    /// E.164 phone, when known.
+    pub phone: Option<String>,
+    /// Avatar picture.
+    pub avatar_url: Option<String>,
+    /// Free-form fields an integration keeps on the client (a JSON object).
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+    /// When the client first wrote.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A step of a sales flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Id.
+    pub id: StepId,
+    /// The flow it belongs to.
+    pub flow_id: FlowId,
+    /// Display name.
+    pub name: String,
+    /// Order inside the flow, from 0.
+    pub position: i32,
+    /// What reaching it does to the status.
+    pub finish_status: FinishStatus,
+}
+
+/// A sales flow: an ordered list of steps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flow {
+    /// Id.
+    pub id: FlowId,
+    /// Display name.
+    pub name: String,
+    /// The steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// A tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    /// Id.
+    pub id: TagId,
+    /// Display name.
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+}
+
+/// The last message of a dialog, as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastMessage {
+    /// Who wrote it.
+    pub author: Author,
+    /// What it carries.
+    pub kind: MessageKind,
+    /// Its text (empty for media without a caption).
+    pub text: String,
+    /// When it was sent.
+    pub at: DateTime<Utc>,
+}
+
+/// One client on one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dialog {
+    /// Id.
+    pub id: DialogId,
+    /// The lead.
+    pub client_id: ClientId,
+    /// Where.
+    pub channel_id: ChannelId,
+    /// The state the state machine reads and writes.
+    pub state: DialogState,
+    /// The last message, if any.
+    pub last_message: Option<LastMessage>,
+    /// When the dialog was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A message of a dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Id.
+    pub id: MessageId,
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// Who wrote it.
+    pub author: Author,
+    /// The operator who wrote it, for operator messages.
+    pub operator_id: Option<OperatorId>,
+    /// What it carries.
+    pub kind: MessageKind,
+    /// Text or caption.
+    pub text: String,
+    /// Media location, for media kinds.
+    pub media_url: Option<String>,
+    /// The channel's own id of the message (idempotency key).
+    pub external_id: Option<String>,
+    /// When it was sent.
+    pub sent_at: DateTime<Utc>,
+}
+
+/// An entry of a dialog's activity timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// Id.
+    pub id: EventId,
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// `status_changed`, `step_changed`, `assignee_changed`, `tags_changed`, `message_added`.
+    pub kind: String,
+    /// Who caused it.
+    pub actor: Actor,
+    /// Why (machine-readable).
+    pub reason: String,
+    /// The aspect before, as JSON text.
+    pub before: String,
+    /// The aspect after, as JSON text.
+    pub after: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
