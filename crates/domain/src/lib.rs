@@ -9,6 +9,7 @@ pub mod ids;
 pub mod machine;
 pub mod status;
 pub mod values;
+pub mod wire;
 
 pub use entities::*;
 pub use ids::*;

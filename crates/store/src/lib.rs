@@ -1,1 +1,120 @@
-//! placeholder
+//! dialogdesk storage: diesel over SQLite (embedded default) and PostgreSQL,
+//! chosen by the scheme of `DATABASE_URL`.
+//!
+//! Every public operation is one transaction: it either writes everything
+//! (dialog, messages, tags, timeline, counters) or nothing.
+
+pub mod catalog;
+pub mod cursor;
+#[expect(
+    missing_docs,
+    reason = "diesel's MultiConnection derive generates undocumented items"
+)]
+pub mod db;
+pub mod dialogs;
+pub mod error;
+pub mod listing;
+#[expect(
+    missing_docs,
+    reason = "row structs mirror the columns of schema.rs one to one"
+)]
+pub mod models;
+pub mod records;
+#[expect(
+    missing_docs,
+    reason = "diesel's table! macro generates the modules; columns are described in the migrations"
+)]
+pub mod schema;
+pub mod seed;
+pub mod time;
+
+pub use cursor::Order;
+pub use db::{DatabaseTarget, DbConnection};
+pub use error::{StoreError, StoreResult};
+
+use anyhow::Context;
+use diesel::Connection;
+use std::sync::{Arc, Mutex};
+
+/// The handle the API holds: a connection pool and what it needs to use it
+/// well. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: db::DbPool,
+    target: DatabaseTarget,
+    /// SQLite allows one writer at a time. Taking this lock before a write
+    /// transaction turns would-be `SQLITE_BUSY` failures (a reader upgrading
+    /// to a writer) into an orderly queue inside this process.
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl Store {
+    /// Opens the database named by `url`, creating (SQLite) and migrating it.
+    pub fn open(url: &str) -> anyhow::Result<Store> {
+        let target = DatabaseTarget::parse(url)?;
+        let max = if target.is_sqlite() { 8 } else { 16 };
+        let pool = db::pool(&target, max)?;
+        let store = Store {
+            pool,
+            target,
+            write_lock: Arc::new(Mutex::new(())),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Runs the pending migrations; returns how many ran.
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get().context("taking a connection to migrate")?;
+        db::run_migrations(&mut conn)
+    }
+
+    /// Which database this store uses.
+    pub fn target(&self) -> &DatabaseTarget {
+        &self.target
+    }
+
+    /// Connections in use and idle, for metrics.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
+    }
+
+    /// Runs `f` on a pooled connection, without a transaction.
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.connection()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled
+    /// back otherwise.
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+        let _guard = if self.target.is_sqlite() {
+            // A poisoned lock only means another write panicked; the database
+            // rolled that transaction back, so carrying on is safe.
+            Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner()))
+        } else {
+            None
+        };
+        let mut pooled = self.connection()?;
+        let conn: &mut DbConnection = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub fn ping(&self) -> StoreResult<()> {
+        use diesel::r2d2::R2D2Connection;
+        let mut conn = self.connection()?;
+        conn.ping()?;
+        Ok(())
+    }
+
+    fn connection(&self) -> StoreResult<db::PooledConn> {
+        self.pool.get().map_err(|e| {
+            StoreError::Database(anyhow::Error::new(e).context("taking a pooled connection"))
+        })
+    }
+}

@@ -1,0 +1,201 @@
+//! Connections: one enum over PostgreSQL and SQLite, chosen by the scheme of
+//! `DATABASE_URL`, pooled with r2d2, migrated at start.
+
+use anyhow::{bail, Context};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A connection to either backend. Queries written with diesel's DSL run on
+/// both; the few backend-specific ones match on the variant.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, for scale.
+    Pg(PgConnection),
+    /// Embedded SQLite, the default.
+    Sqlite(SqliteConnection),
+}
+
+/// Runs the same diesel expression on the concrete backend connection, for
+/// the few statements `MultiBackend` cannot express (multi-row inserts).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// `postgres://…` or `postgresql://…`.
+    Postgres(String),
+    /// `sqlite://path/to/file.db` (relative paths are relative to the working directory).
+    Sqlite(PathBuf),
+}
+
+impl DatabaseTarget {
+    /// Reads `DATABASE_URL`-style text. Anything else than the two schemes is
+    /// refused, so a typo never silently creates a stray SQLite file.
+    pub fn parse(url: &str) -> anyhow::Result<DatabaseTarget> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseTarget::Postgres(url.to_owned()))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                bail!("`{url}` names no file: use sqlite://path/to/dialogdesk.db");
+            }
+            Ok(DatabaseTarget::Sqlite(PathBuf::from(path)))
+        } else {
+            bail!("DATABASE_URL must start with sqlite:// or postgres://, got `{url}`")
+        }
+    }
+
+    /// Whether this is the embedded SQLite default.
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DatabaseTarget::Sqlite(_))
+    }
+}
+
+/// The embedded migrations, one folder per backend.
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// The migrations of the backend behind `conn`.
+pub fn migrations_for(conn: &DbConnection) -> EmbeddedMigrations {
+    match conn {
+        DbConnection::Pg(_) => POSTGRES_MIGRATIONS,
+        DbConnection::Sqlite(_) => SQLITE_MIGRATIONS,
+    }
+}
+
+/// Runs every pending migration; returns how many ran.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let migrations = migrations_for(conn);
+    let ran = conn
+        .run_pending_migrations(migrations)
+        .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+    Ok(ran.len())
+}
+
+/// Opens one connection, with SQLite's per-connection settings applied.
+pub fn establish(target: &DatabaseTarget) -> anyhow::Result<DbConnection> {
+    match target {
+        DatabaseTarget::Postgres(url) => {
+            let conn = PgConnection::establish(url)
+                .with_context(|| format!("connecting to PostgreSQL at {}", redact(url)))?;
+            Ok(DbConnection::Pg(conn))
+        }
+        DatabaseTarget::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the data folder {}", dir.display()))?;
+            }
+            let text = path.to_str().context("the SQLite path is not UTF-8")?;
+            let mut conn = SqliteConnection::establish(text)
+                .with_context(|| format!("opening SQLite at {}", path.display()))?;
+            // WAL lets readers work while one writer commits; the busy timeout
+            // makes a second writer wait instead of failing; foreign keys are
+            // off by default in SQLite and must be switched on per connection.
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .context("configuring the SQLite connection")?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// Hides the password of a database URL in messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The r2d2 manager: connects by target rather than by trying each backend
+/// on the URL in turn (which would let SQLite accept any string as a path).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    target: DatabaseTarget,
+}
+
+/// Why a pooled connection could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("{0:#}")]
+pub struct ConnectError(anyhow::Error);
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
+        establish(&self.target).map_err(ConnectError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        conn.ping()
+            .map(|_| ())
+            .map_err(|e| ConnectError(anyhow::Error::new(e)))
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// The connection pool.
+pub type DbPool = Pool<Manager>;
+/// A connection taken from the pool.
+pub type PooledConn = PooledConnection<Manager>;
+
+/// Builds the pool. SQLite gets a small pool: one process, one writer at a
+/// time (see `Store::write`), several readers thanks to WAL.
+pub fn pool(target: &DatabaseTarget, max_size: u32) -> anyhow::Result<DbPool> {
+    Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager {
+            target: target.clone(),
+        })
+        .with_context(|| format!("opening the database pool for {target:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_by_scheme() {
+        assert_eq!(
+            DatabaseTarget::parse("sqlite://data/dialogdesk.db").unwrap(),
+            DatabaseTarget::Sqlite(PathBuf::from("data/dialogdesk.db"))
+        );
+        assert!(matches!(
+            DatabaseTarget::parse("postgres://u@h/db").unwrap(),
+            DatabaseTarget::Postgres(_)
+        ));
+        assert!(DatabaseTarget::parse("mysql://x").is_err());
+        assert!(DatabaseTarget::parse("data/dialogdesk.db").is_err());
+        assert!(DatabaseTarget::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_messages() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

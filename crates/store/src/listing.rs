@@ -1,0 +1,489 @@
+//! The chats page: the dialog list of a tab (filters, sort, keyset paging)
+//! and the per-tab counts.
+
+use crate::cursor::{keyset, page_of, Cursor, CursorKey, Order};
+use crate::error::{StoreError, StoreResult};
+use crate::models::*;
+use crate::schema::*;
+use crate::time::from_db;
+use crate::{DbConnection, Store};
+use dialogdesk_domain::wire::{ChannelRef, Counts, DialogListItem, FlowRef, OperatorRef, Page};
+use dialogdesk_domain::*;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// What the dialog list of a tab can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DialogSort {
+    /// Most recent activity (the default).
+    #[default]
+    LastMessageAt,
+    /// When the dialog was created.
+    CreatedAt,
+    /// The client's name.
+    ClientName,
+    /// How many messages.
+    MessageCount,
+    /// The status (alphabetically by its name).
+    Status,
+}
+
+impl DialogSort {
+    /// Every sort, as the API names them.
+    pub const NAMES: &'static [&'static str] = &[
+        "last_message_at",
+        "created_at",
+        "client_name",
+        "message_count",
+        "status",
+    ];
+
+    /// Parses the wire name.
+    pub fn parse(name: &str) -> StoreResult<DialogSort> {
+        Ok(match name {
+            "last_message_at" => DialogSort::LastMessageAt,
+            "created_at" => DialogSort::CreatedAt,
+            "client_name" => DialogSort::ClientName,
+            "message_count" => DialogSort::MessageCount,
+            "status" => DialogSort::Status,
+            _ => {
+                return Err(StoreError::invalid(
+                    "sort",
+                    format!(
+                        "`{name}` is not a sort; use one of {}",
+                        DialogSort::NAMES.join(", ")
+                    ),
+                ))
+            }
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            DialogSort::LastMessageAt => "last_message_at",
+            DialogSort::CreatedAt => "created_at",
+            DialogSort::ClientName => "client_name",
+            DialogSort::MessageCount => "message_count",
+            DialogSort::Status => "status",
+        }
+    }
+}
+
+/// The filters shared by the list and the counts.
+#[derive(Debug, Clone, Default)]
+pub struct DialogFilter {
+    /// Name or phone, any part of it.
+    pub q: Option<String>,
+    /// Responsible manager.
+    pub assignee_id: Option<OperatorId>,
+    /// Channel.
+    pub channel_id: Option<ChannelId>,
+    /// Tag.
+    pub tag_id: Option<TagId>,
+    /// Flow.
+    pub flow_id: Option<FlowId>,
+    /// Step.
+    pub step_id: Option<StepId>,
+}
+
+impl DialogFilter {
+    /// Whether no filter is set (then counts come from the counters table).
+    pub fn is_empty(&self) -> bool {
+        self.search().is_none()
+            && self.assignee_id.is_none()
+            && self.channel_id.is_none()
+            && self.tag_id.is_none()
+            && self.flow_id.is_none()
+            && self.step_id.is_none()
+    }
+
+    fn search(&self) -> Option<Search> {
+        self.q.as_deref().and_then(Search::new)
+    }
+}
+
+/// One request for the dialog list.
+#[derive(Debug, Clone, Default)]
+pub struct DialogListQuery {
+    /// The tab.
+    pub view: Option<View>,
+    /// Filters.
+    pub filter: DialogFilter,
+    /// Sort key.
+    pub sort: DialogSort,
+    /// Direction.
+    pub order: Order,
+    /// From a previous page.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: usize,
+}
+
+/// A search text made safe for `LIKE`: lower-cased, wildcards removed
+/// (searching for a literal `%` is not a use case), digits kept apart for
+/// phone matching.
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// `%text%` over the lower-cased name.
+    pub name_pattern: String,
+    /// `%digits%` over the phone's digits, when the text has digits.
+    pub digits_pattern: Option<String>,
+}
+
+impl Search {
+    /// `None` for a blank search.
+    pub fn new(q: &str) -> Option<Search> {
+        let cleaned: String = q
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '%' | '_' | '\\'))
+            .collect();
+        if cleaned.is_empty() {
+            return None;
+        }
+        let digits = search_digits(&cleaned);
+        Some(Search {
+            name_pattern: format!("%{cleaned}%"),
+            digits_pattern: (!digits.is_empty()).then(|| format!("%{digits}%")),
+        })
+    }
+}
+
+/// Keeps the rows whose client matches the search. The query must join
+/// `clients`. SQLite answers through its FTS5 trigram table, PostgreSQL
+/// through the trigram GIN indexes on `clients`; both serve `LIKE '%…%'`.
+macro_rules! filter_by_search {
+    ($query:expr, $client_id:expr, $search:expr, $sqlite:expr) => {{
+        let search: &Search = $search;
+        let name = search.name_pattern.clone();
+        match (&search.digits_pattern, $sqlite) {
+            (Some(digits), true) => $query.filter(
+                $client_id.eq_any(
+                    clients_search::table.select(clients_search::rowid).filter(
+                        clients_search::search_name
+                            .like(name)
+                            .or(clients_search::phone_digits.like(digits.clone())),
+                    ),
+                ),
+            ),
+            (None, true) => $query.filter(
+                $client_id.eq_any(
+                    clients_search::table
+                        .select(clients_search::rowid)
+                        .filter(clients_search::search_name.like(name)),
+                ),
+            ),
+            // PostgreSQL: the query joins `clients`, so its columns filter directly.
+            (Some(digits), false) => $query.filter(
+                clients::search_name
+                    .like(name)
+                    .or(clients::phone_digits.like(digits.clone())),
+            ),
+            (None, false) => $query.filter(clients::search_name.like(name)),
+        }
+    }};
+}
+pub(crate) use filter_by_search;
+
+/// Applies a `DialogFilter` to a boxed query over `dialogs`.
+macro_rules! filter_dialogs {
+    ($query:expr, $filter:expr, $sqlite:expr) => {{
+        let filter: &DialogFilter = $filter;
+        let mut query = $query;
+        if let Some(search) = filter.search() {
+            query = filter_by_search!(query, dialogs::client_id, &search, $sqlite);
+        }
+        if let Some(id) = filter.assignee_id {
+            query = query.filter(dialogs::assignee_id.eq(id.0));
+        }
+        if let Some(id) = filter.channel_id {
+            query = query.filter(dialogs::channel_id.eq(id.0));
+        }
+        if let Some(id) = filter.flow_id {
+            query = query.filter(dialogs::flow_id.eq(id.0));
+        }
+        if let Some(id) = filter.step_id {
+            query = query.filter(dialogs::step_id.eq(id.0));
+        }
+        if let Some(id) = filter.tag_id {
+            query = query.filter(
+                dialogs::id.eq_any(
+                    dialog_tags::table
+                        .select(dialog_tags::dialog_id)
+                        .filter(dialog_tags::tag_id.eq(id.0)),
+                ),
+            );
+        }
+        query
+    }};
+}
+
+impl Store {
+    /// A page of the dialog list of a tab, as `viewer` sees it (favourites
+    /// are personal).
+    pub fn list_dialogs(
+        &self,
+        viewer: Option<OperatorId>,
+        query: &DialogListQuery,
+    ) -> StoreResult<Page<DialogListItem>> {
+        let sort_id = format!("{}.{}", query.sort.name(), query.order.as_str());
+        let cursor = query
+            .cursor
+            .as_deref()
+            .map(|c| Cursor::decode(c, &sort_id))
+            .transpose()?;
+        let sqlite = self.target().is_sqlite();
+        let limit = query.limit.max(1);
+        self.read(|conn| {
+            let mut q = dialogs::table
+                .inner_join(clients::table)
+                .select((DialogRow::as_select(), clients::name))
+                .into_boxed();
+            q = filter_dialogs!(q, &query.filter, sqlite);
+            match query.view {
+                None | Some(View::All) => {}
+                Some(View::Favourites) => {
+                    let viewer = viewer.map_or(-1, |v| v.0);
+                    q = q.filter(
+                        dialogs::id.eq_any(
+                            favourites::table
+                                .select(favourites::dialog_id)
+                                .filter(favourites::operator_id.eq(viewer)),
+                        ),
+                    );
+                }
+                Some(view) => {
+                    if let Some(status) = view.status() {
+                        q = q.filter(dialogs::status.eq(status.as_str()));
+                    }
+                }
+            }
+            let after_id = cursor.as_ref().map(|c| c.id);
+            q = match query.sort {
+                DialogSort::LastMessageAt => {
+                    let after = cursor.as_ref().map(Cursor::time).transpose()?.zip(after_id);
+                    keyset!(q, dialogs::last_message_at, dialogs::id, after, query.order)
+                }
+                DialogSort::CreatedAt => {
+                    let after = cursor.as_ref().map(Cursor::time).transpose()?.zip(after_id);
+                    keyset!(q, dialogs::created_at, dialogs::id, after, query.order)
+                }
+                DialogSort::ClientName => {
+                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
+                    keyset!(q, clients::name, dialogs::id, after, query.order)
+                }
+                DialogSort::MessageCount => {
+                    let after = cursor.as_ref().map(Cursor::int).transpose()?.zip(after_id);
+                    keyset!(q, dialogs::message_count, dialogs::id, after, query.order)
+                }
+                DialogSort::Status => {
+                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
+                    keyset!(q, dialogs::status, dialogs::id, after, query.order)
+                }
+            };
+            let rows: Vec<(DialogRow, String)> = q.limit(limit as i64 + 1).load(conn)?;
+            let (rows, next_cursor) = page_of(rows, limit, |(row, client_name)| Cursor {
+                sort: sort_id.clone(),
+                key: match query.sort {
+                    DialogSort::LastMessageAt => CursorKey::Time(row.last_message_at),
+                    DialogSort::CreatedAt => CursorKey::Time(row.created_at),
+                    DialogSort::ClientName => CursorKey::Text(client_name.clone()),
+                    DialogSort::MessageCount => CursorKey::Int(row.message_count),
+                    DialogSort::Status => CursorKey::Text(row.status.clone()),
+                },
+                id: row.id,
+            });
+            let rows: Vec<DialogRow> = rows.into_iter().map(|(row, _)| row).collect();
+            Ok(Page {
+                items: hydrate(conn, &rows, viewer)?,
+                next_cursor,
+            })
+        })
+    }
+
+    /// One dialog as the list shows it.
+    pub fn dialog(&self, viewer: Option<OperatorId>, id: DialogId) -> StoreResult<DialogListItem> {
+        self.read(|conn| {
+            let row = crate::dialogs::dialog_row(conn, id)?;
+            hydrate(conn, &[row], viewer)?
+                .pop()
+                .ok_or_else(|| StoreError::not_found("dialog", id.0))
+        })
+    }
+
+    /// One count per tab. Without filters the nine status counts come from
+    /// the counters table (kept in the same transaction as every status
+    /// change); with filters they are counted over the filtered dialogs,
+    /// which the indexes serve.
+    pub fn counts(&self, viewer: Option<OperatorId>, filter: &DialogFilter) -> StoreResult<Counts> {
+        let sqlite = self.target().is_sqlite();
+        self.read(|conn| {
+            let per_status: Vec<(String, i64)> = if filter.is_empty() {
+                status_counters::table
+                    .select((status_counters::status, status_counters::count))
+                    .load(conn)?
+            } else {
+                let q = dialogs::table
+                    .inner_join(clients::table)
+                    .group_by(dialogs::status)
+                    .select((dialogs::status, count_star()))
+                    .into_boxed();
+                filter_dialogs!(q, filter, sqlite).load(conn)?
+            };
+            let mut counts = Counts::default();
+            for (status, n) in per_status {
+                counts.set(parse_stored(&status)?, n);
+            }
+            counts.all = counts.status_sum();
+            let viewer = viewer.map_or(-1, |v| v.0);
+            let q = dialogs::table
+                .inner_join(clients::table)
+                .filter(
+                    dialogs::id.eq_any(
+                        favourites::table
+                            .select(favourites::dialog_id)
+                            .filter(favourites::operator_id.eq(viewer)),
+                    ),
+                )
+                .select(count_star())
+                .into_boxed();
+            counts.favourites = filter_dialogs!(q, filter, sqlite).first(conn)?;
+            Ok(counts)
+        })
+    }
+
+    /// Per-status `COUNT(*)` over the dialogs, bypassing the counters: for
+    /// checking that the counters are right.
+    pub fn recount_statuses(&self) -> StoreResult<Counts> {
+        self.read(|conn| {
+            let rows: Vec<(String, i64)> = dialogs::table
+                .group_by(dialogs::status)
+                .select((dialogs::status, count_star()))
+                .load(conn)?;
+            let mut counts = Counts::default();
+            for (status, n) in rows {
+                counts.set(parse_stored(&status)?, n);
+            }
+            counts.all = dialogs::table.count().get_result(conn)?;
+            Ok(counts)
+        })
+    }
+}
+
+/// Turns dialog rows into list items with a fixed number of queries per page
+/// (clients, channels, operators, flows, steps, tags, favourites).
+pub fn hydrate(
+    conn: &mut DbConnection,
+    rows: &[DialogRow],
+    viewer: Option<OperatorId>,
+) -> StoreResult<Vec<DialogListItem>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids_of = |f: fn(&DialogRow) -> Option<i64>| -> Vec<i64> {
+        let set: HashSet<i64> = rows.iter().filter_map(f).collect();
+        set.into_iter().collect()
+    };
+    let client_ids = ids_of(|r| Some(r.client_id));
+    let channel_ids = ids_of(|r| Some(r.channel_id));
+    let mut operator_ids = ids_of(|r| r.assignee_id);
+    operator_ids.extend(ids_of(|r| r.finished_by));
+    let flow_ids = ids_of(|r| r.flow_id);
+    let step_ids = ids_of(|r| r.step_id);
+
+    let clients: HashMap<i64, ClientRow> = clients::table
+        .filter(clients::id.eq_any(&client_ids))
+        .select(ClientRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|c: ClientRow| (c.id, c))
+        .collect();
+    let channels: HashMap<i64, ChannelRef> = channels::table
+        .filter(channels::id.eq_any(&channel_ids))
+        .select(ChannelRow::as_select())
+        .load(conn)?
+        .iter()
+        .map(|c: &ChannelRow| Ok((c.id, c.to_ref()?)))
+        .collect::<StoreResult<_>>()?;
+    let operators: HashMap<i64, String> = operators::table
+        .filter(operators::id.eq_any(&operator_ids))
+        .select((operators::id, operators::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let flows: HashMap<i64, String> = flows::table
+        .filter(flows::id.eq_any(&flow_ids))
+        .select((flows::id, flows::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let steps: HashMap<i64, StepRow> = steps::table
+        .filter(steps::id.eq_any(&step_ids))
+        .select(StepRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|s: StepRow| (s.id, s))
+        .collect();
+    let mut tags: HashMap<i64, Vec<wire::TagRef>> = HashMap::new();
+    let tag_rows: Vec<(i64, TagRow)> = dialog_tags::table
+        .inner_join(tags::table)
+        .filter(dialog_tags::dialog_id.eq_any(&ids))
+        .select((dialog_tags::dialog_id, TagRow::as_select()))
+        .order_by((dialog_tags::dialog_id, tags::name))
+        .load(conn)?;
+    for (dialog_id, tag) in tag_rows {
+        tags.entry(dialog_id).or_default().push(tag.to_ref());
+    }
+    let favourite: HashSet<i64> = match viewer {
+        Some(v) => favourites::table
+            .filter(favourites::operator_id.eq(v.0))
+            .filter(favourites::dialog_id.eq_any(&ids))
+            .select(favourites::dialog_id)
+            .load(conn)?
+            .into_iter()
+            .collect(),
+        None => HashSet::new(),
+    };
+    let operator_ref = |id: Option<i64>| {
+        id.map(|id| OperatorRef {
+            id: OperatorId(id),
+            name: operators.get(&id).cloned().unwrap_or_default(),
+        })
+    };
+
+    rows.iter()
+        .map(|row| {
+            let client = clients.get(&row.client_id).ok_or_else(|| {
+                StoreError::Database(anyhow::anyhow!("dialog {} has no client", row.id))
+            })?;
+            let channel = channels.get(&row.channel_id).cloned().ok_or_else(|| {
+                StoreError::Database(anyhow::anyhow!("dialog {} has no channel", row.id))
+            })?;
+            Ok(DialogListItem {
+                id: DialogId(row.id),
+                status: parse_stored(&row.status)?,
+                client: client.as_ref(),
+                channel,
+                assignee: operator_ref(row.assignee_id),
+                flow: row.flow_id.map(|id| FlowRef {
+                    id: FlowId(id),
+                    name: flows.get(&id).cloned().unwrap_or_default(),
+                }),
+                step: row
+                    .step_id
+                    .and_then(|id| steps.get(&id))
+                    .map(StepRow::to_info)
+                    .transpose()?,
+                tags: tags.remove(&row.id).unwrap_or_default(),
+                favourite: favourite.contains(&row.id),
+                last_message: row.last_message()?,
+                message_count: row.message_count,
+                version: row.version,
+                finished_at: row.finished_at.map(from_db),
+                finished_by: operator_ref(row.finished_by),
+                status_reason: row.status_reason.clone(),
+                created_at: from_db(row.created_at),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,315 @@
+//! Rows as diesel reads and writes them, and their conversion to domain types.
+
+use crate::error::{StoreError, StoreResult};
+use crate::schema::*;
+use crate::time::from_db;
+use chrono::NaiveDateTime;
+use dialogdesk_domain::machine::DialogState;
+use dialogdesk_domain::*;
+use diesel::prelude::*;
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+/// Parses a stored enum; a value the code does not know means the database
+/// was written by something else, which is a server fault, not the client's.
+pub fn parse_stored<T: FromStr<Err = UnknownName>>(text: &str) -> StoreResult<T> {
+    text.parse()
+        .map_err(|e: UnknownName| StoreError::Database(anyhow::anyhow!("stored value: {e}")))
+}
+
+/// A `dialogs` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dialogs)]
+pub struct DialogRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub channel_id: i64,
+    pub client_external_id: Option<String>,
+    pub status: String,
+    pub flow_id: Option<i64>,
+    pub step_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub last_message_at: NaiveDateTime,
+    pub last_message_author: Option<String>,
+    pub last_message_kind: Option<String>,
+    pub last_message_text: Option<String>,
+    pub message_count: i64,
+    pub finished_at: Option<NaiveDateTime>,
+    pub finished_by: Option<i64>,
+    pub status_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl DialogRow {
+    /// The state machine's view of this row (tags are loaded separately).
+    pub fn state(&self, tag_ids: BTreeSet<TagId>) -> StoreResult<DialogState> {
+        Ok(DialogState {
+            status: parse_stored(&self.status)?,
+            flow_id: self.flow_id.map(FlowId),
+            step_id: self.step_id.map(StepId),
+            assignee_id: self.assignee_id.map(OperatorId),
+            tag_ids,
+            last_message_author: self
+                .last_message_author
+                .as_deref()
+                .map(parse_stored)
+                .transpose()?,
+            message_count: self.message_count,
+            finished_at: self.finished_at.map(from_db),
+            finished_by: self.finished_by.map(OperatorId),
+            status_reason: self.status_reason.clone(),
+            version: self.version,
+        })
+    }
+
+    /// The last message as lists show it.
+    pub fn last_message(&self) -> StoreResult<Option<wire::LastMessageInfo>> {
+        let (Some(author), Some(kind)) = (&self.last_message_author, &self.last_message_kind)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(wire::LastMessageInfo {
+            author: parse_stored(author)?,
+            kind: parse_stored(kind)?,
+            text: self.last_message_text.clone().unwrap_or_default(),
+            at: from_db(self.last_message_at),
+        }))
+    }
+}
+
+/// A `clients` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = clients)]
+pub struct ClientRow {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub avatar_url: Option<String>,
+    pub custom_fields: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl ClientRow {
+    /// As lists show it (unmasked: the API masks per role).
+    pub fn as_ref(&self) -> wire::ClientRef {
+        wire::ClientRef {
+            id: ClientId(self.id),
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            avatar_url: self.avatar_url.clone(),
+        }
+    }
+
+    /// The whole client.
+    pub fn into_client(self) -> StoreResult<Client> {
+        let custom_fields = match serde_json::from_str(&self.custom_fields) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        Ok(Client {
+            id: ClientId(self.id),
+            name: self.name,
+            phone: self.phone,
+            avatar_url: self.avatar_url,
+            custom_fields,
+            created_at: from_db(self.created_at),
+        })
+    }
+}
+
+/// A `channels` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = channels)]
+pub struct ChannelRow {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+}
+
+impl ChannelRow {
+    /// As the wire shows it.
+    pub fn to_ref(&self) -> StoreResult<wire::ChannelRef> {
+        Ok(wire::ChannelRef {
+            id: ChannelId(self.id),
+            kind: parse_stored(&self.kind)?,
+            name: self.name.clone(),
+        })
+    }
+}
+
+/// An `operators` row without the password hash.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = operators)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+}
+
+impl OperatorRow {
+    /// As the domain knows it.
+    pub fn into_operator(self) -> StoreResult<Operator> {
+        Ok(Operator {
+            id: OperatorId(self.id),
+            name: self.name,
+            email: self.email,
+            role: parse_stored(&self.role)?,
+            active: self.active,
+        })
+    }
+}
+
+/// A `steps` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = steps)]
+pub struct StepRow {
+    pub id: i64,
+    pub flow_id: i64,
+    pub name: String,
+    pub position: i32,
+    pub finish_status: String,
+}
+
+impl StepRow {
+    /// As the domain knows it.
+    pub fn to_step(&self) -> StoreResult<Step> {
+        Ok(Step {
+            id: StepId(self.id),
+            flow_id: FlowId(self.flow_id),
+            name: self.name.clone(),
+            position: self.position,
+            finish_status: parse_stored(&self.finish_status)?,
+        })
+    }
+
+    /// As the state machine needs it.
+    pub fn to_ref(&self) -> StoreResult<StepRef> {
+        Ok(StepRef {
+            id: StepId(self.id),
+            flow_id: FlowId(self.flow_id),
+            finish_status: parse_stored(&self.finish_status)?,
+        })
+    }
+
+    /// As a dialog shows it.
+    pub fn to_info(&self) -> StoreResult<wire::StepInfo> {
+        Ok(wire::StepInfo {
+            id: StepId(self.id),
+            name: self.name.clone(),
+            position: self.position,
+            finish_status: parse_stored(&self.finish_status)?,
+        })
+    }
+}
+
+/// A `tags` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tags)]
+pub struct TagRow {
+    pub id: i64,
+    pub name: String,
+    pub color: String,
+}
+
+impl TagRow {
+    /// As the wire shows it.
+    pub fn to_ref(&self) -> wire::TagRef {
+        wire::TagRef {
+            id: TagId(self.id),
+            name: self.name.clone(),
+            color: self.color.clone(),
+        }
+    }
+}
+
+/// A `messages` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: i64,
+    pub dialog_id: i64,
+    pub author: String,
+    pub operator_id: Option<i64>,
+    pub kind: String,
+    pub text: String,
+    pub media_url: Option<String>,
+    pub external_id: Option<String>,
+    pub sent_at: NaiveDateTime,
+}
+
+impl MessageRow {
+    /// As the domain knows it.
+    pub fn into_message(self) -> StoreResult<Message> {
+        Ok(Message {
+            id: MessageId(self.id),
+            dialog_id: DialogId(self.dialog_id),
+            author: parse_stored(&self.author)?,
+            operator_id: self.operator_id.map(OperatorId),
+            kind: parse_stored(&self.kind)?,
+            text: self.text,
+            media_url: self.media_url,
+            external_id: self.external_id,
+            sent_at: from_db(self.sent_at),
+        })
+    }
+}
+
+/// An `events` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub dialog_id: i64,
+    pub kind: String,
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    pub reason: String,
+    pub before_value: String,
+    pub after_value: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// How an actor is stored: a kind and an optional id.
+pub fn actor_columns(actor: Actor) -> (&'static str, Option<i64>) {
+    match actor {
+        Actor::Operator(id) => ("operator", Some(id.0)),
+        Actor::Integration(token) => ("integration", token.map(|t| t.0)),
+        Actor::AiEngine(token) => ("ai_engine", token.map(|t| t.0)),
+        Actor::System => ("system", None),
+    }
+}
+
+/// The actor back from its columns.
+pub fn actor_from_columns(kind: &str, id: Option<i64>) -> StoreResult<Actor> {
+    Ok(match (kind, id) {
+        ("operator", Some(id)) => Actor::Operator(OperatorId(id)),
+        ("integration", token) => Actor::Integration(token.map(ApiTokenId)),
+        ("ai_engine", token) => Actor::AiEngine(token.map(ApiTokenId)),
+        ("system", _) => Actor::System,
+        _ => {
+            return Err(StoreError::Database(anyhow::anyhow!(
+                "stored actor `{kind}` without an id"
+            )))
+        }
+    })
+}
+
+impl EventRow {
+    /// As the domain knows it.
+    pub fn into_event(self) -> StoreResult<TimelineEvent> {
+        Ok(TimelineEvent {
+            id: EventId(self.id),
+            dialog_id: DialogId(self.dialog_id),
+            kind: self.kind,
+            actor: actor_from_columns(&self.actor_kind, self.actor_id)?,
+            reason: self.reason,
+            before: self.before_value,
+            after: self.after_value,
+            at: from_db(self.created_at),
+        })
+    }
+}

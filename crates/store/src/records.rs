@@ -1,0 +1,262 @@
+//! Records → Dialog list: finished dialogs for heads of sales, sortable by
+//! every column, searchable by name or phone, keyset-paged.
+
+use crate::cursor::{keyset, page_of, Cursor, CursorKey, Order};
+use crate::error::{StoreError, StoreResult};
+use crate::listing::{filter_by_search, Search};
+use crate::models::*;
+use crate::schema::*;
+use crate::time::{from_db, to_db};
+use crate::Store;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use dialogdesk_domain::wire::{OperatorRef, Page, RecordClient, RecordRow};
+use dialogdesk_domain::*;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+
+/// The operator who finished a dialog, joined a second time beside the assignee.
+mod aliases {
+    diesel::alias!(crate::schema::operators as finishers: Finishers);
+}
+use aliases::finishers;
+
+diesel::define_sql_function! {
+    /// `COALESCE(x, y)` for texts: sorts "finished by a step" (no operator) as ''.
+    fn coalesce(x: Nullable<Text>, y: Text) -> Text;
+}
+
+/// The columns of the Dialog list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordSort {
+    /// Client name.
+    Client,
+    /// Channel name.
+    Channel,
+    /// The client's phone.
+    Number,
+    /// Who finished (a step counts as '').
+    FinishedBy,
+    /// Finish date (the default).
+    #[default]
+    FinishedAt,
+    /// Messages.
+    MessageCount,
+}
+
+impl RecordSort {
+    /// Every column, as the API names them.
+    pub const NAMES: &'static [&'static str] = &[
+        "client",
+        "channel",
+        "number",
+        "finished_by",
+        "finished_at",
+        "message_count",
+    ];
+
+    /// Parses the wire name.
+    pub fn parse(name: &str) -> StoreResult<RecordSort> {
+        Ok(match name {
+            "client" => RecordSort::Client,
+            "channel" => RecordSort::Channel,
+            "number" => RecordSort::Number,
+            "finished_by" => RecordSort::FinishedBy,
+            "finished_at" => RecordSort::FinishedAt,
+            "message_count" => RecordSort::MessageCount,
+            _ => {
+                return Err(StoreError::invalid(
+                    "sort",
+                    format!(
+                        "`{name}` is not a column; use one of {}",
+                        RecordSort::NAMES.join(", ")
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordSort::Client => "client",
+            RecordSort::Channel => "channel",
+            RecordSort::Number => "number",
+            RecordSort::FinishedBy => "finished_by",
+            RecordSort::FinishedAt => "finished_at",
+            RecordSort::MessageCount => "message_count",
+        }
+    }
+}
+
+/// One request for the Dialog list.
+#[derive(Debug, Clone, Default)]
+pub struct RecordsQuery {
+    /// Client name or phone, any part of it.
+    pub q: Option<String>,
+    /// Only dialogs finished by this operator.
+    pub finished_by: Option<OperatorId>,
+    /// Only this channel.
+    pub channel_id: Option<ChannelId>,
+    /// Finished at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Finished before.
+    pub to: Option<DateTime<Utc>>,
+    /// Column.
+    pub sort: RecordSort,
+    /// Direction.
+    pub order: Order,
+    /// From a previous page.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: usize,
+}
+
+type RecordTuple = (
+    i64,
+    Option<NaiveDateTime>,
+    i64,
+    Option<i64>,
+    ClientRow,
+    String,
+    ChannelRow,
+    Option<String>,
+);
+
+impl Store {
+    /// A page of finished dialogs (every dialog that has a last finish, also
+    /// when it reopened since).
+    pub fn records(&self, query: &RecordsQuery) -> StoreResult<Page<RecordRow>> {
+        let sort_id = format!("{}.{}", query.sort.name(), query.order.as_str());
+        let cursor = query
+            .cursor
+            .as_deref()
+            .map(|c| Cursor::decode(c, &sort_id))
+            .transpose()?;
+        let sqlite = self.target().is_sqlite();
+        let limit = query.limit.max(1);
+        self.read(|conn| {
+            let finisher_name = finishers.field(operators::name).nullable();
+            let mut q = dialogs::table
+                .inner_join(clients::table)
+                .inner_join(channels::table)
+                .left_join(
+                    finishers
+                        .on(dialogs::finished_by.eq(finishers.field(operators::id).nullable())),
+                )
+                .filter(dialogs::finished_at.is_not_null())
+                .select((
+                    dialogs::id,
+                    dialogs::finished_at,
+                    dialogs::message_count,
+                    dialogs::finished_by,
+                    ClientRow::as_select(),
+                    clients::phone_digits,
+                    ChannelRow::as_select(),
+                    finisher_name,
+                ))
+                .into_boxed();
+            if let Some(search) = query.q.as_deref().and_then(Search::new) {
+                q = filter_by_search!(q, dialogs::client_id, &search, sqlite);
+            }
+            if let Some(id) = query.finished_by {
+                q = q.filter(dialogs::finished_by.eq(id.0));
+            }
+            if let Some(id) = query.channel_id {
+                q = q.filter(dialogs::channel_id.eq(id.0));
+            }
+            if let Some(from) = query.from {
+                q = q.filter(dialogs::finished_at.ge(to_db(from)));
+            }
+            if let Some(to) = query.to {
+                q = q.filter(dialogs::finished_at.lt(to_db(to)));
+            }
+            let after_id = cursor.as_ref().map(|c| c.id);
+            q = match query.sort {
+                RecordSort::Client => {
+                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
+                    keyset!(q, clients::name, dialogs::id, after, query.order)
+                }
+                RecordSort::Channel => {
+                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
+                    keyset!(q, channels::name, dialogs::id, after, query.order)
+                }
+                RecordSort::Number => {
+                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
+                    keyset!(q, clients::phone_digits, dialogs::id, after, query.order)
+                }
+                RecordSort::FinishedBy => {
+                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
+                    keyset!(
+                        q,
+                        coalesce(finisher_name, ""),
+                        dialogs::id,
+                        after,
+                        query.order
+                    )
+                }
+                RecordSort::FinishedAt => {
+                    let after = cursor.as_ref().map(Cursor::time).transpose()?.zip(after_id);
+                    keyset!(q, dialogs::finished_at, dialogs::id, after, query.order)
+                }
+                RecordSort::MessageCount => {
+                    let after = cursor.as_ref().map(Cursor::int).transpose()?.zip(after_id);
+                    keyset!(q, dialogs::message_count, dialogs::id, after, query.order)
+                }
+            };
+            let rows: Vec<RecordTuple> = q.limit(limit as i64 + 1).load(conn)?;
+            let (rows, next_cursor) = page_of(
+                rows,
+                limit,
+                |(id, finished_at, count, _, client, digits, channel, finisher)| Cursor {
+                    sort: sort_id.clone(),
+                    key: match query.sort {
+                        RecordSort::Client => CursorKey::Text(client.name.clone()),
+                        RecordSort::Channel => CursorKey::Text(channel.name.clone()),
+                        RecordSort::Number => CursorKey::Text(digits.clone()),
+                        RecordSort::FinishedBy => {
+                            CursorKey::Text(finisher.clone().unwrap_or_default())
+                        }
+                        RecordSort::FinishedAt => CursorKey::Time(finished_at.unwrap_or_default()),
+                        RecordSort::MessageCount => CursorKey::Int(*count),
+                    },
+                    id: *id,
+                },
+            );
+            let items = rows
+                .into_iter()
+                .map(
+                    |(
+                        id,
+                        finished_at,
+                        message_count,
+                        finished_by,
+                        client,
+                        _,
+                        channel,
+                        finisher,
+                    )| {
+                        Ok(RecordRow {
+                            dialog_id: DialogId(id),
+                            number: client.phone.clone(),
+                            client: RecordClient {
+                                name: client.name,
+                                phone: client.phone,
+                                avatar_url: client.avatar_url,
+                            },
+                            channel: channel.to_ref()?,
+                            finished_by: finished_by.map(|id| OperatorRef {
+                                id: OperatorId(id),
+                                name: finisher.unwrap_or_default(),
+                            }),
+                            finished_at: from_db(finished_at.ok_or_else(|| {
+                                StoreError::Database(anyhow::anyhow!("record without finish"))
+                            })?),
+                            message_count,
+                        })
+                    },
+                )
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(Page { items, next_cursor })
+        })
+    }
+}

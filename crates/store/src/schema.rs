@@ -1,0 +1,172 @@
+//! The diesel schema, written by hand in types both backends share
+//! (`BigInt` ids, `Text`, `Bool`, `Timestamp`), so one schema serves the
+//! SQLite and PostgreSQL migrations alike.
+
+diesel::table! {
+    operators (id) {
+        id -> BigInt,
+        name -> Text,
+        email -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    channels (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> BigInt,
+        name -> Text,
+        phone -> Nullable<Text>,
+        avatar_url -> Nullable<Text>,
+        custom_fields -> Text,
+        search_name -> Text,
+        phone_digits -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// SQLite only: the FTS5 trigram index over `clients` (see the migration).
+    clients_search (rowid) {
+        rowid -> BigInt,
+        search_name -> Text,
+        phone_digits -> Text,
+    }
+}
+
+diesel::table! {
+    flows (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    steps (id) {
+        id -> BigInt,
+        flow_id -> BigInt,
+        name -> Text,
+        position -> Integer,
+        finish_status -> Text,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        name -> Text,
+        color -> Text,
+    }
+}
+
+diesel::table! {
+    dialogs (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        channel_id -> BigInt,
+        client_external_id -> Nullable<Text>,
+        status -> Text,
+        flow_id -> Nullable<BigInt>,
+        step_id -> Nullable<BigInt>,
+        assignee_id -> Nullable<BigInt>,
+        last_message_at -> Timestamp,
+        last_message_author -> Nullable<Text>,
+        last_message_kind -> Nullable<Text>,
+        last_message_text -> Nullable<Text>,
+        message_count -> BigInt,
+        finished_at -> Nullable<Timestamp>,
+        finished_by -> Nullable<BigInt>,
+        status_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dialog_tags (dialog_id, tag_id) {
+        dialog_id -> BigInt,
+        tag_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        dialog_id -> BigInt,
+        channel_id -> BigInt,
+        author -> Text,
+        operator_id -> Nullable<BigInt>,
+        kind -> Text,
+        text -> Text,
+        media_url -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        sent_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    favourites (operator_id, dialog_id) {
+        operator_id -> BigInt,
+        dialog_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        dialog_id -> BigInt,
+        kind -> Text,
+        actor_kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        reason -> Text,
+        before_value -> Text,
+        after_value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    status_counters (status) {
+        status -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::joinable!(dialogs -> clients (client_id));
+diesel::joinable!(dialogs -> channels (channel_id));
+diesel::joinable!(steps -> flows (flow_id));
+diesel::joinable!(dialog_tags -> dialogs (dialog_id));
+diesel::joinable!(dialog_tags -> tags (tag_id));
+diesel::joinable!(messages -> dialogs (dialog_id));
+diesel::joinable!(events -> dialogs (dialog_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    operators,
+    channels,
+    clients,
+    clients_search,
+    flows,
+    steps,
+    tags,
+    dialogs,
+    dialog_tags,
+    messages,
+    favourites,
+    events,
+    status_counters,
+);

@@ -1,0 +1,13 @@
+DROP TABLE status_counters;
+DROP TABLE events;
+DROP TABLE favourites;
+DROP TABLE messages;
+DROP TABLE dialog_tags;
+DROP TABLE dialogs;
+DROP TABLE tags;
+DROP TABLE steps;
+DROP TABLE flows;
+DROP TABLE clients;
+DROP TABLE channels;
+DROP TABLE operators;
+DROP EXTENSION IF EXISTS pg_trgm;

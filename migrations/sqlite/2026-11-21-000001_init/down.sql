@@ -1,0 +1,16 @@
+DROP TABLE status_counters;
+DROP TABLE events;
+DROP TABLE favourites;
+DROP TABLE messages;
+DROP TABLE dialog_tags;
+DROP TABLE dialogs;
+DROP TABLE tags;
+DROP TABLE steps;
+DROP TABLE flows;
+DROP TRIGGER clients_search_update;
+DROP TRIGGER clients_search_delete;
+DROP TRIGGER clients_search_insert;
+DROP TABLE clients_search;
+DROP TABLE clients;
+DROP TABLE channels;
+DROP TABLE operators;
