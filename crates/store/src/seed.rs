@@ -413,8 +413,13 @@ fn play_demo_dialog(
     )?;
     script.say(conn, rng, engine, EventKind::BotMessage, Line::Bot)?;
     script.say(conn, rng, integration, lead_text.clone(), Line::Lead)?;
-    if steps.len() > 2 && rng.random_bool(0.6) {
-        script.act(conn, rng, engine, EventKind::StepReached { step: steps[1] })?;
+    let middle = steps
+        .iter()
+        .skip(1)
+        .copied()
+        .find(|s| s.finish_status == FinishStatus::None);
+    if let Some(step) = middle.filter(|_| rng.random_bool(0.6)) {
+        script.act(conn, rng, engine, EventKind::StepReached { step })?;
         script.say(conn, rng, engine, EventKind::BotMessage, Line::Bot)?;
     }
     match target {

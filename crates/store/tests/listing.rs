@@ -1,0 +1,408 @@
+//! The dialog list, the counts and the records: every sort both ways pages
+//! by cursor through each row exactly once; search by name or phone.
+
+mod common;
+mod fixtures;
+
+use common::TestDb;
+use dialogdesk_domain::*;
+use dialogdesk_store::dialogs::{BotReport, SettingsInput};
+use dialogdesk_store::listing::{DialogFilter, DialogListQuery, DialogSort};
+use dialogdesk_store::records::{RecordSort, RecordsQuery};
+use dialogdesk_store::{Order, Store};
+use fixtures::{catalog, lead_says, Catalog};
+
+const NAMES: &[&str] = &[
+    "Анна Кузнецова",
+    "анатолий",
+    "Boris",
+    "boris",
+    "Élodie",
+    "Zoe",
+    "Яна",
+    "Mike",
+    "Анна Смирнова",
+    "Олег",
+];
+
+/// 20 dialogs with varied names, phones, message counts and statuses; every
+/// third one finished, alternately by an operator and by a step.
+fn populate(store: &Store, c: &Catalog) -> Vec<DialogId> {
+    let mut ids = Vec::new();
+    for i in 0..20usize {
+        let name = NAMES[i % NAMES.len()];
+        let phone = format!("+7912{:07}", 1_000_000 + i * 3_337);
+        let channel = if i % 2 == 0 { c.whatsapp } else { c.telegram };
+        let chat = format!("chat-{i}");
+        let mut out = lead_says(store, channel, &chat, name, Some(&phone), "hello");
+        for _ in 0..(i % 4) {
+            out = lead_says(store, channel, &chat, name, None, "again");
+        }
+        let id = out.dialog_id;
+        let engine = Actor::AiEngine(None);
+        if i % 3 == 0 {
+            store
+                .bot_report(
+                    id,
+                    &BotReport::FlowLaunched {
+                        flow_id: c.sales.id,
+                        step_id: c.sales.steps[0].id,
+                    },
+                    engine,
+                )
+                .unwrap();
+            if i % 2 == 0 {
+                let version = store.dialog_state(id).unwrap().version;
+                let who = if i % 4 == 0 { c.alice } else { c.bob };
+                store
+                    .save_settings(
+                        id,
+                        who,
+                        &SettingsInput {
+                            version,
+                            status: Some(Status::Finished),
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap();
+            } else {
+                store
+                    .bot_report(
+                        id,
+                        &BotReport::StepReached {
+                            step_id: c.sales.steps[2].id,
+                        },
+                        engine,
+                    )
+                    .unwrap();
+            }
+        } else if i % 3 == 1 {
+            store
+                .bot_report(
+                    id,
+                    &BotReport::FlowLaunched {
+                        flow_id: c.consult.id,
+                        step_id: c.consult.steps[0].id,
+                    },
+                    engine,
+                )
+                .unwrap();
+        }
+        if i % 5 == 0 {
+            let version = store.dialog_state(id).unwrap().version;
+            store
+                .save_settings(
+                    id,
+                    c.alice,
+                    &SettingsInput {
+                        version,
+                        tag_ids: Some(vec![c.vip]),
+                        assignee_id: Some(Some(c.alice)),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+fn list_all(store: &Store, query: &DialogListQuery, page: usize) -> Vec<wire::DialogListItem> {
+    let mut items = Vec::new();
+    let mut cursor = None;
+    loop {
+        let result = store
+            .list_dialogs(
+                None,
+                &DialogListQuery {
+                    cursor: cursor.clone(),
+                    limit: page,
+                    ..query.clone()
+                },
+            )
+            .unwrap();
+        assert!(result.items.len() <= page);
+        items.extend(result.items);
+        match result.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return items,
+        }
+    }
+}
+
+fn every_sort_pages_through_each_dialog_once_in_order(db: &TestDb) {
+    let c = catalog(&db.store);
+    let ids = populate(&db.store, &c);
+    for sort in [
+        DialogSort::LastMessageAt,
+        DialogSort::CreatedAt,
+        DialogSort::ClientName,
+        DialogSort::MessageCount,
+        DialogSort::Status,
+    ] {
+        let asc = DialogListQuery {
+            sort,
+            order: Order::Asc,
+            ..Default::default()
+        };
+        let paged: Vec<DialogId> = list_all(&db.store, &asc, 3).iter().map(|d| d.id).collect();
+        let whole: Vec<DialogId> = list_all(&db.store, &asc, 200)
+            .iter()
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(paged, whole, "{sort:?}: pages equal one big page");
+        let mut seen = paged.clone();
+        seen.sort();
+        assert_eq!(seen, ids, "{sort:?}: each dialog exactly once");
+        let desc = DialogListQuery {
+            sort,
+            order: Order::Desc,
+            ..Default::default()
+        };
+        let mut backwards: Vec<DialogId> =
+            list_all(&db.store, &desc, 4).iter().map(|d| d.id).collect();
+        backwards.reverse();
+        assert_eq!(backwards, paged, "{sort:?}: desc is asc reversed");
+    }
+    let by_count = list_all(
+        &db.store,
+        &DialogListQuery {
+            sort: DialogSort::MessageCount,
+            order: Order::Desc,
+            ..Default::default()
+        },
+        5,
+    );
+    assert!(by_count
+        .windows(2)
+        .all(|w| w[0].message_count >= w[1].message_count));
+    let recent = list_all(&db.store, &DialogListQuery::default(), 5);
+    assert!(recent
+        .windows(2)
+        .all(|w| w[0].last_message.as_ref().unwrap().at >= w[1].last_message.as_ref().unwrap().at));
+}
+
+fn each_tab_lists_what_its_count_says(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    db.store.set_favourite(DialogId(3), c.alice, true).unwrap();
+    let counts = db.store.counts(None, &DialogFilter::default()).unwrap();
+    assert_eq!(counts.all, 20);
+    assert_eq!(counts.status_sum(), counts.all);
+    for view in View::ALL {
+        let listed = list_all(
+            &db.store,
+            &DialogListQuery {
+                view: Some(*view),
+                ..Default::default()
+            },
+            50,
+        );
+        let expected = match view.status() {
+            Some(status) => counts.of(status),
+            None if *view == View::All => counts.all,
+            None => 0, // favourites of no viewer
+        };
+        assert_eq!(listed.len() as i64, expected, "{view}");
+        if let Some(status) = view.status() {
+            assert!(listed.iter().all(|d| d.status == status));
+        }
+    }
+    // Filters apply to list and counts alike.
+    let filter = DialogFilter {
+        channel_id: Some(c.whatsapp),
+        ..Default::default()
+    };
+    let filtered = db.store.counts(Some(c.alice), &filter).unwrap();
+    assert_eq!(filtered.all, 10);
+    assert_eq!(filtered.favourites, 1, "dialog 3 is on WhatsApp");
+    let tagged = DialogFilter {
+        tag_id: Some(c.vip),
+        ..Default::default()
+    };
+    assert_eq!(db.store.counts(None, &tagged).unwrap().all, 4);
+    let assigned = DialogFilter {
+        assignee_id: Some(c.alice),
+        ..Default::default()
+    };
+    assert_eq!(
+        list_all(
+            &db.store,
+            &DialogListQuery {
+                filter: assigned,
+                ..Default::default()
+            },
+            50
+        )
+        .len(),
+        4
+    );
+    let on_flow = DialogFilter {
+        flow_id: Some(c.consult.id),
+        ..Default::default()
+    };
+    assert_eq!(db.store.counts(None, &on_flow).unwrap().all, 7);
+}
+
+fn search_finds_by_any_part_of_the_name_or_the_phone(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    let find = |q: &str| -> Vec<String> {
+        let filter = DialogFilter {
+            q: Some(q.to_owned()),
+            ..Default::default()
+        };
+        let mut names: Vec<String> = list_all(
+            &db.store,
+            &DialogListQuery {
+                filter: filter.clone(),
+                ..Default::default()
+            },
+            50,
+        )
+        .into_iter()
+        .map(|d| d.client.name)
+        .collect();
+        assert_eq!(
+            db.store.counts(None, &filter).unwrap().all,
+            names.len() as i64,
+            "counts follow the search `{q}`"
+        );
+        names.sort();
+        names
+    };
+    // Case-insensitive, Cyrillic included, substring anywhere.
+    assert_eq!(find("анна").len(), 4);
+    assert_eq!(find("КУЗНЕЦ"), vec!["Анна Кузнецова", "Анна Кузнецова"]);
+    assert_eq!(find("ан").len(), 6, "two letters: Анна ×4, анатолий ×2");
+    assert_eq!(find("BORIS").len(), 4);
+    // Phone: digits only matter.
+    let phone = "+79121003337"; // dialog 1
+    assert_eq!(find("100-33-37").len(), 1);
+    assert_eq!(find(phone).len(), 1);
+    assert_eq!(find("9121").len(), 20);
+    assert!(find("nobody").is_empty());
+    assert_eq!(find("%").len(), 20, "a lone wildcard is no search");
+}
+
+fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    let finished: Vec<_> = list_all(
+        &db.store,
+        &DialogListQuery {
+            view: Some(View::Finished),
+            ..Default::default()
+        },
+        50,
+    );
+    assert_eq!(finished.len(), 7);
+    let all = |sort, order, page| {
+        let mut rows = Vec::new();
+        let mut cursor = None;
+        loop {
+            let result = db
+                .store
+                .records(&RecordsQuery {
+                    sort,
+                    order,
+                    cursor: cursor.clone(),
+                    limit: page,
+                    ..Default::default()
+                })
+                .unwrap();
+            rows.extend(result.items);
+            match result.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return rows,
+            }
+        }
+    };
+    for sort in [
+        RecordSort::Client,
+        RecordSort::Channel,
+        RecordSort::Number,
+        RecordSort::FinishedBy,
+        RecordSort::FinishedAt,
+        RecordSort::MessageCount,
+    ] {
+        let asc: Vec<DialogId> = all(sort, Order::Asc, 2)
+            .iter()
+            .map(|r| r.dialog_id)
+            .collect();
+        let whole: Vec<DialogId> = all(sort, Order::Asc, 100)
+            .iter()
+            .map(|r| r.dialog_id)
+            .collect();
+        assert_eq!(asc, whole, "{sort:?}");
+        let mut desc: Vec<DialogId> = all(sort, Order::Desc, 3)
+            .iter()
+            .map(|r| r.dialog_id)
+            .collect();
+        desc.reverse();
+        assert_eq!(desc, asc, "{sort:?}: desc is asc reversed");
+        let mut set = asc.clone();
+        set.sort();
+        let mut expected: Vec<DialogId> = finished.iter().map(|d| d.id).collect();
+        expected.sort();
+        assert_eq!(set, expected, "{sort:?}: each finished dialog once");
+    }
+    let by_messages = all(RecordSort::MessageCount, Order::Desc, 3);
+    assert!(by_messages
+        .windows(2)
+        .all(|w| w[0].message_count >= w[1].message_count));
+    let by_finisher = all(RecordSort::FinishedBy, Order::Asc, 3);
+    // A step finish (no operator) sorts first, then operators by name.
+    assert!(by_finisher[0].finished_by.is_none());
+    assert!(by_finisher
+        .iter()
+        .any(|r| r.finished_by.as_ref().is_some_and(|f| f.name == "Алиса")));
+    let row = &by_finisher[0];
+    assert_eq!(row.number, row.client.phone);
+
+    // Search and filters.
+    let search = |q: &str| {
+        db.store
+            .records(&RecordsQuery {
+                q: Some(q.into()),
+                limit: 50,
+                ..Default::default()
+            })
+            .unwrap()
+            .items
+    };
+    let one = &finished[0];
+    let digits: String = one
+        .client
+        .phone
+        .clone()
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let hits = search(&digits[4..9]);
+    assert!(hits.iter().any(|r| r.dialog_id == one.id));
+    let by_alice = db
+        .store
+        .records(&RecordsQuery {
+            finished_by: Some(c.alice),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    assert!(
+        !by_alice.is_empty()
+            && by_alice
+                .iter()
+                .all(|r| r.finished_by.as_ref().unwrap().id == c.alice)
+    );
+}
+
+on_both_backends!(
+    every_sort_pages_through_each_dialog_once_in_order,
+    each_tab_lists_what_its_count_says,
+    search_finds_by_any_part_of_the_name_or_the_phone,
+    records_sort_by_every_column_and_page_each_finished_dialog_once,
+);

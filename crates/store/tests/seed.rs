@@ -1,0 +1,77 @@
+//! The demo data set.
+
+mod common;
+
+use common::TestDb;
+use dialogdesk_domain::*;
+use dialogdesk_store::records::RecordsQuery;
+use dialogdesk_store::seed::{DEMO_LOGINS, DEMO_PLAN};
+
+fn the_demo_set_fills_every_tab_and_every_operator_finished_some(db: &TestDb) {
+    let s = &db.store;
+    assert!(s.is_empty().unwrap());
+    let summary = s.seed_demo().unwrap();
+    assert!(!s.is_empty().unwrap());
+    assert_eq!(summary.dialogs, 300);
+    let counts = s.counts(None, &Default::default()).unwrap();
+    assert_eq!(counts.all, 300);
+    for (status, planned) in DEMO_PLAN {
+        assert_eq!(counts.of(status), planned as i64, "{status}");
+    }
+    assert_eq!(counts, {
+        let mut recount = s.recount_statuses().unwrap();
+        recount.favourites = counts.favourites;
+        recount
+    });
+    let records = s
+        .records(&RecordsQuery {
+            limit: 500,
+            ..Default::default()
+        })
+        .unwrap()
+        .items;
+    for op in &summary.operators {
+        assert!(
+            records
+                .iter()
+                .any(|r| r.finished_by.as_ref().is_some_and(|f| f.id == *op)),
+            "operator {op} finished some"
+        );
+    }
+    assert!(
+        records.iter().any(|r| r.finished_by.is_none()),
+        "some finished by a step"
+    );
+    for login in DEMO_LOGINS {
+        assert_eq!(
+            s.verify_login(login.email, login.password)
+                .unwrap()
+                .map(|o| o.role),
+            Some(login.role)
+        );
+    }
+    assert_eq!(s.flows().unwrap().len(), 2);
+    assert_eq!(s.tags().unwrap().len(), 6);
+    assert_eq!(s.channels().unwrap().len(), 4);
+}
+
+fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
+    let s = &db.store;
+    s.seed_demo().unwrap();
+    let calls = std::cell::Cell::new(0);
+    assert_eq!(
+        s.seed_bulk(1_200, &|_| calls.set(calls.get() + 1)).unwrap(),
+        1_200
+    );
+    assert_eq!(calls.get(), 3, "progress after each batch of 500");
+    let counts = s.counts(None, &Default::default()).unwrap();
+    let mut recount = s.recount_statuses().unwrap();
+    recount.favourites = counts.favourites;
+    assert_eq!(counts, recount);
+    assert_eq!(counts.all, 1_500);
+}
+
+on_both_backends!(
+    the_demo_set_fills_every_tab_and_every_operator_finished_some,
+    bulk_seeding_adds_consistent_dialogs
+);
