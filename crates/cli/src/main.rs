@@ -1,1 +1,223 @@
-fn main() {}
+//! `dialogdesk`: serve the API and the SPA, migrate, seed, manage operators.
+
+mod config;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use dialogdesk_api::{ApiConfig, Application};
+use dialogdesk_domain::{Email, PersonName, Role};
+use dialogdesk_store::catalog::NewOperator;
+use dialogdesk_store::seed::DEMO_LOGINS;
+use dialogdesk_store::Store;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::BufRead;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "dialogdesk",
+    version,
+    about = "Operator console and REST API of an AI chatbot sales service"
+)]
+struct Cli {
+    /// `sqlite://path/file.db` (embedded default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/dialogdesk.db",
+        global = true
+    )]
+    database_url: String,
+    /// Where dialogdesk keeps its own files (the generated JWT secret).
+    #[arg(
+        long,
+        env = "DIALOGDESK_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// Log filter, e.g. `info` or `dialogdesk=debug,info`.
+    #[arg(long, env = "DIALOGDESK_LOG", default_value = "info", global = true)]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "DIALOGDESK_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Signs operators' JWTs; generated and kept in the data folder when unset.
+        #[arg(long, env = "DIALOGDESK_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
+        /// Seed the demo data when the database is empty, and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Fill the database with data.
+    Seed {
+        /// The demo set: 3 operators, 4 channels, 2 flows, 6 tags, 300 dialogs.
+        #[arg(long, conflicts_with = "dialogs")]
+        demo: bool,
+        /// This many more dialogs, for load (needs the demo catalog).
+        #[arg(long)]
+        dialogs: Option<usize>,
+    },
+    /// Create an operator (the password is read from stdin unless given).
+    CreateOperator {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// `admin`, `head` or `operator`.
+        #[arg(long, default_value = "operator")]
+        role: String,
+        /// The password (prefer stdin or DIALOGDESK_PASSWORD: flags show in `ps`).
+        #[arg(long, env = "DIALOGDESK_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log).context("reading the log filter")?,
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Serve {
+            bind,
+            jwt_secret,
+            demo,
+        } => {
+            let store = open(&cli.database_url)?;
+            if demo {
+                seed_demo_if_empty(&store)?;
+            }
+            let jwt_secret = config::jwt_secret(jwt_secret, &cli.data_dir)?;
+            let app = Application::build(
+                &ApiConfig {
+                    bind: bind.clone(),
+                    jwt_secret,
+                },
+                store,
+            )?;
+            let host = bind
+                .rsplit_once(':')
+                .map_or(bind.as_str(), |(host, _)| host);
+            // Tests and scripts read this line to learn the port.
+            println!("dialogdesk listening on http://{host}:{}", app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let store = Store::open(&cli.database_url)?;
+            println!(
+                "database at {} is migrated",
+                dialogdesk_store::db::redact(&cli.database_url)
+            );
+            drop(store);
+        }
+        Command::Seed { demo, dialogs } => {
+            let store = open(&cli.database_url)?;
+            if demo {
+                if !store.is_empty()? {
+                    bail!("the database already has data; the demo set goes into an empty database only");
+                }
+                seed_demo(&store)?;
+            } else if let Some(count) = dialogs {
+                seed_bulk(&store, count)?;
+            } else {
+                bail!("say what to seed: --demo or --dialogs N");
+            }
+        }
+        Command::CreateOperator {
+            name,
+            email,
+            role,
+            password,
+        } => {
+            let store = open(&cli.database_url)?;
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    eprintln!("password for {email}:");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let operator = store.create_operator(NewOperator {
+                name: PersonName::parse(&name)?,
+                email: Email::parse(&email)?,
+                role: role.parse::<Role>()?,
+                password,
+            })?;
+            println!(
+                "created operator {} <{}> ({}) with id {}",
+                operator.name, operator.email, operator.role, operator.id
+            );
+        }
+    }
+    Ok(())
+}
+
+fn open(url: &str) -> anyhow::Result<Store> {
+    let store = Store::open(url)?;
+    tracing::info!(database = %dialogdesk_store::db::redact(url), "database ready");
+    Ok(store)
+}
+
+fn seed_demo_if_empty(store: &Store) -> anyhow::Result<()> {
+    if store.is_empty()? {
+        seed_demo(store)?;
+    } else {
+        println!("demo logins (if this database was seeded with the demo set):");
+        print_demo_logins();
+    }
+    Ok(())
+}
+
+fn seed_demo(store: &Store) -> anyhow::Result<()> {
+    println!("seeding the demo data…");
+    let summary = store.seed_demo()?;
+    println!(
+        "seeded {} demo dialogs; demo logins (demo only, never use in production):",
+        summary.dialogs
+    );
+    print_demo_logins();
+    Ok(())
+}
+
+fn print_demo_logins() {
+    for login in DEMO_LOGINS {
+        println!(
+            "  {:<8} {:<22} {}",
+            login.role.as_str(),
+            login.email,
+            login.password
+        );
+    }
+}
+
+fn seed_bulk(store: &Store, count: usize) -> anyhow::Result<()> {
+    let bar = ProgressBar::new(count as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} dialogs ({per_sec}, {eta} left)")
+            .context("progress bar template")?,
+    );
+    let started = std::time::Instant::now();
+    store.seed_bulk(count, &|done| bar.set_position(done as u64))?;
+    bar.finish();
+    println!("seeded {count} dialogs in {:.1?}", started.elapsed());
+    Ok(())
+}

@@ -1,6 +1,12 @@
 //! Property test: random sequences of events and operator saves over a few
 //! dialogs; after every step the invariants of DESIGN.md §1 hold.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 use chrono::{Duration, TimeZone, Utc};
 use dialogdesk_domain::*;
 use proptest::prelude::*;

@@ -1,6 +1,12 @@
 //! The chat-settings save of DESIGN.md §1: one atomic change of assignee,
 //! status, flow and step, and tags, with optimistic concurrency.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 use chrono::Utc;
 use dialogdesk_domain::*;
 use std::collections::BTreeSet;

@@ -2,6 +2,12 @@
 //! included. The table below is a literal copy of the design's, so a change
 //! to `machine::cell` that drifts from the contract fails here.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 use chrono::{TimeZone, Utc};
 use dialogdesk_domain::*;
 use std::collections::BTreeSet;

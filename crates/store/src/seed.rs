@@ -362,7 +362,7 @@ fn play_demo_dialog(
         .values((
             clients::name.eq(&name),
             clients::phone.eq(&phone),
-            clients::custom_fields.eq(if index % 3 == 0 {
+            clients::custom_fields.eq(if index.is_multiple_of(3) {
                 r#"{"city":"Москва","source":"реклама"}"#
             } else {
                 "{}"
@@ -474,7 +474,7 @@ fn play_demo_dialog(
             },
         )?,
         Status::Finished => {
-            if index % 2 == 0 {
+            if index.is_multiple_of(2) {
                 // Finished by a manager through the chat settings.
                 script.say(
                     conn,
@@ -647,7 +647,7 @@ fn finish_demo(
             None,
         )?;
     }
-    if index % 7 == 0 {
+    if index.is_multiple_of(7) {
         diesel::insert_into(favourites::table)
             .values((
                 favourites::operator_id.eq(catalog.operators[index % catalog.operators.len()].0),

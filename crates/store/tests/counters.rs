@@ -2,6 +2,12 @@
 //! a `COUNT(*)` over the dialogs, per status, and every dialog's message
 //! count must equal its stored messages.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 mod common;
 mod fixtures;
 
@@ -138,7 +144,7 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
                     status,
                     flow_id: step.map(|(f, _)| Some(f)),
                     step_id: step.map(|(_, st)| Some(st)),
-                    assignee_id: rng.random_bool(0.3).then(|| Some(op)),
+                    assignee_id: rng.random_bool(0.3).then_some(Some(op)),
                     tag_ids: rng.random_bool(0.3).then(|| {
                         if rng.random_bool(0.5) {
                             vec![c.vip]

@@ -1,6 +1,12 @@
 //! Dialog changes through the store: inbound, the AI engine, operators, the
 //! settings save; bad input writes nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 mod common;
 mod fixtures;
 

@@ -1,6 +1,12 @@
 //! The dialog list, the counts and the records: every sort both ways pages
 //! by cursor through each row exactly once; search by name or phone.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 mod common;
 mod fixtures;
 

@@ -1,5 +1,11 @@
 //! Every migration runs up, down and up again, on both backends.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use common::TestDb;

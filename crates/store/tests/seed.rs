@@ -1,9 +1,14 @@
 //! The demo data set.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use common::TestDb;
-use dialogdesk_domain::*;
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::seed::{DEMO_LOGINS, DEMO_PLAN};
 

@@ -1,0 +1,4 @@
+//! One file per operation.
+
+pub mod health;
+pub mod not_found;

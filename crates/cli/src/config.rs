@@ -1,0 +1,65 @@
+//! Configuration from the environment and flags (flags win).
+
+use anyhow::Context;
+use rand::Rng;
+use std::path::{Path, PathBuf};
+
+/// Reads the JWT secret: `DIALOGDESK_JWT_SECRET` when set; otherwise the one
+/// kept in `<data dir>/jwt-secret`, generated on first start. Never a
+/// hard-coded secret: each installation has its own.
+pub fn jwt_secret(from_env: Option<String>, data_dir: &Path) -> anyhow::Result<String> {
+    if let Some(secret) = from_env.filter(|s| !s.trim().is_empty()) {
+        return Ok(secret);
+    }
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if !existing.is_empty() {
+            return Ok(existing);
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let bytes: [u8; 32] = rand::rng().random();
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a new JWT secret");
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &PathBuf, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &PathBuf, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_is_generated_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = jwt_secret(None, dir.path()).unwrap();
+        assert_eq!(first.len(), 64);
+        assert_eq!(jwt_secret(None, dir.path()).unwrap(), first);
+        assert_eq!(
+            jwt_secret(Some("from-env".into()), dir.path()).unwrap(),
+            "from-env"
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! The real `dialogdesk` binary: `serve --demo` seeds an empty database once
+//! and answers `/healthz` and `/readyz`, on SQLite and on PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A running `dialogdesk serve`, killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+    output: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(database_url: &str, data_dir: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dialogdesk"))
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("DIALOGDESK_DATA_DIR", data_dir)
+        .env_remove("DIALOGDESK_JWT_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting dialogdesk");
+    let stdout = child.stdout.take().expect("stdout");
+    // Owned by the guard from here on, so it is killed and reaped on any panic.
+    let mut server = Server {
+        child,
+        base: String::new(),
+        output: Vec::new(),
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("dialogdesk printed its address in time");
+        server.output.push(line.clone());
+        if let Some(url) = line.strip_prefix("dialogdesk listening on ") {
+            server.base = url.to_owned();
+            return server;
+        }
+    }
+}
+
+fn check_serves_with_demo_data(database_url: &str) {
+    let data = tempfile::tempdir().unwrap();
+    let first = serve(database_url, data.path());
+    assert!(
+        first
+            .output
+            .iter()
+            .any(|l| l.starts_with("seeded 300 demo dialogs")),
+        "{:?}",
+        first.output
+    );
+    assert!(first
+        .output
+        .iter()
+        .any(|l| l.contains("admin@demo.local") && l.contains("admin-demo")));
+    let health = reqwest::blocking::get(format!("{}/healthz", first.base)).unwrap();
+    assert_eq!(health.status(), 200);
+    let ready: serde_json::Value = reqwest::blocking::get(format!("{}/readyz", first.base))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+    drop(first);
+    assert!(
+        data.path().join("jwt-secret").exists(),
+        "a JWT secret was generated and kept"
+    );
+
+    // The second start finds the data and does not seed again.
+    let second = serve(database_url, data.path());
+    assert!(
+        !second.output.iter().any(|l| l.starts_with("seeded")),
+        "{:?}",
+        second.output
+    );
+}
+
+#[test]
+fn serve_seeds_sqlite_once_and_answers_health_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    check_serves_with_demo_data(&format!("sqlite://{}", dir.path().join("dd.db").display()));
+}
+
+#[test]
+fn serve_seeds_postgres_once_and_answers_health_checks() {
+    let admin_url = std::env::var("DATABASE_URL_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let mut admin = match PgConnection::establish(&admin_url) {
+        Ok(conn) => conn,
+        Err(e) if std::env::var("DIALOGDESK_REQUIRE_PG").as_deref() != Ok("1") => {
+            eprintln!("PostgreSQL is not reachable at {admin_url} ({e}): skipping the PostgreSQL serve test");
+            return;
+        }
+        Err(e) => panic!("PostgreSQL is required but not reachable: {e}"),
+    };
+    let name = format!("dd_cli_test_{}", std::process::id());
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let outcome =
+        std::panic::catch_unwind(|| check_serves_with_demo_data(&format!("{base}/{name}")));
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn a_bad_database_url_is_refused_with_a_clear_message() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dialogdesk"))
+        .args(["migrate"])
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("DATABASE_URL must start with sqlite:// or postgres://"),
+        "{err}"
+    );
+}
