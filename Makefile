@@ -1,0 +1,48 @@
+# dialogdesk — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+DATABASE_URL ?= sqlite://data/dialogdesk.db
+DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
+export DATABASE_URL_PG
+
+.PHONY: help setup build run test check fmt clippy wasm-check pg-notice
+
+help:
+	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
+	@echo "make test   every test: Rust (SQLite + PostgreSQL), wasm build of the domain, fmt, clippy"
+	@echo "make check  fmt, clippy -D warnings, wasm build of the domain crate"
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(CARGO) build --release -p dialogdesk-cli
+
+run: build
+	DATABASE_URL='$(DATABASE_URL)' ./target/release/dialogdesk serve --demo
+
+fmt:
+	$(CARGO) fmt --all --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+wasm-check:
+	$(CARGO) build -p dialogdesk-domain --target wasm32-unknown-unknown
+
+check: setup fmt clippy wasm-check
+
+# Say once, clearly, when the PostgreSQL half of the tests will be skipped.
+pg-notice:
+	@if command -v pg_isready >/dev/null && pg_isready -q -d '$(DATABASE_URL_PG)'; then \
+	  echo "PostgreSQL at $(DATABASE_URL_PG): the store and serve tests run on SQLite and PostgreSQL"; \
+	elif [ "$${DIALOGDESK_REQUIRE_PG:-}" = 1 ]; then \
+	  echo "PostgreSQL is required (DIALOGDESK_REQUIRE_PG=1) but $(DATABASE_URL_PG) does not answer"; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable at $(DATABASE_URL_PG): skipping the PostgreSQL half of the tests"; \
+	fi
+
+test: check pg-notice
+	$(CARGO) test --workspace
