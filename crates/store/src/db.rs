@@ -99,11 +99,13 @@ pub fn establish(target: &DatabaseTarget) -> anyhow::Result<DbConnection> {
             let text = path.to_str().context("the SQLite path is not UTF-8")?;
             let mut conn = SqliteConnection::establish(text)
                 .with_context(|| format!("opening SQLite at {}", path.display()))?;
-            // WAL lets readers work while one writer commits; the busy timeout
-            // makes a second writer wait instead of failing; foreign keys are
-            // off by default in SQLite and must be switched on per connection.
+            // The busy timeout comes first: switching a new database to WAL
+            // takes a lock that the pool's other first connections wait for.
+            // WAL lets readers work while one writer commits; foreign keys
+            // are off by default in SQLite and must be switched on per
+            // connection; NORMAL sync is safe with WAL.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             )
             .context("configuring the SQLite connection")?;
@@ -167,6 +169,7 @@ pub type PooledConn = PooledConnection<Manager>;
 pub fn pool(target: &DatabaseTarget, max_size: u32) -> anyhow::Result<DbPool> {
     Pool::builder()
         .max_size(max_size)
+        .min_idle(Some(2))
         .connection_timeout(Duration::from_secs(10))
         .build(Manager {
             target: target.clone(),
