@@ -104,12 +104,18 @@ impl Order {
 }
 
 /// Applies keyset paging and ordering on `($key, $id)` to a boxed query.
-/// `$after` is `Option<(key value, id)>`.
+/// `$cursor` is the decoded `Option<Cursor>`; `$value` reads its key
+/// (`Cursor::time`, `Cursor::text` or `Cursor::int`), refusing a cursor of
+/// another shape. Use inside a function returning `StoreResult`.
 macro_rules! keyset {
-    ($query:expr, $key:expr, $id:expr, $after:expr, $order:expr) => {{
+    ($query:expr, $key:expr, $id:expr, $cursor:expr, $value:path, $order:expr) => {{
         let mut query = $query;
         let descending = $order == $crate::cursor::Order::Desc;
-        if let Some((key, id)) = $after {
+        let after = match $cursor {
+            Some(cursor) => Some(($value(cursor)?, cursor.id)),
+            None => None,
+        };
+        if let Some((key, id)) = after {
             query = if descending {
                 query.filter($key.lt(key.clone()).or($key.eq(key).and($id.lt(id))))
             } else {

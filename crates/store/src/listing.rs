@@ -260,28 +260,47 @@ impl Store {
                     }
                 }
             }
-            let after_id = cursor.as_ref().map(|c| c.id);
             q = match query.sort {
-                DialogSort::LastMessageAt => {
-                    let after = cursor.as_ref().map(Cursor::time).transpose()?.zip(after_id);
-                    keyset!(q, dialogs::last_message_at, dialogs::id, after, query.order)
-                }
-                DialogSort::CreatedAt => {
-                    let after = cursor.as_ref().map(Cursor::time).transpose()?.zip(after_id);
-                    keyset!(q, dialogs::created_at, dialogs::id, after, query.order)
-                }
-                DialogSort::ClientName => {
-                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
-                    keyset!(q, clients::name, dialogs::id, after, query.order)
-                }
-                DialogSort::MessageCount => {
-                    let after = cursor.as_ref().map(Cursor::int).transpose()?.zip(after_id);
-                    keyset!(q, dialogs::message_count, dialogs::id, after, query.order)
-                }
-                DialogSort::Status => {
-                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
-                    keyset!(q, dialogs::status, dialogs::id, after, query.order)
-                }
+                DialogSort::LastMessageAt => keyset!(
+                    q,
+                    dialogs::last_message_at,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::time,
+                    query.order
+                ),
+                DialogSort::CreatedAt => keyset!(
+                    q,
+                    dialogs::created_at,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::time,
+                    query.order
+                ),
+                DialogSort::ClientName => keyset!(
+                    q,
+                    clients::name,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::text,
+                    query.order
+                ),
+                DialogSort::MessageCount => keyset!(
+                    q,
+                    dialogs::message_count,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::int,
+                    query.order
+                ),
+                DialogSort::Status => keyset!(
+                    q,
+                    dialogs::status,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::text,
+                    query.order
+                ),
             };
             let rows: Vec<(DialogRow, String)> = q.limit(limit as i64 + 1).load(conn)?;
             let (rows, next_cursor) = page_of(rows, limit, |(row, client_name)| Cursor {

@@ -170,38 +170,55 @@ impl Store {
             if let Some(to) = query.to {
                 q = q.filter(dialogs::finished_at.lt(to_db(to)));
             }
-            let after_id = cursor.as_ref().map(|c| c.id);
             q = match query.sort {
-                RecordSort::Client => {
-                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
-                    keyset!(q, clients::name, dialogs::id, after, query.order)
-                }
-                RecordSort::Channel => {
-                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
-                    keyset!(q, channels::name, dialogs::id, after, query.order)
-                }
-                RecordSort::Number => {
-                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
-                    keyset!(q, clients::phone_digits, dialogs::id, after, query.order)
-                }
-                RecordSort::FinishedBy => {
-                    let after = cursor.as_ref().map(Cursor::text).transpose()?.zip(after_id);
-                    keyset!(
-                        q,
-                        coalesce(finisher_name, ""),
-                        dialogs::id,
-                        after,
-                        query.order
-                    )
-                }
-                RecordSort::FinishedAt => {
-                    let after = cursor.as_ref().map(Cursor::time).transpose()?.zip(after_id);
-                    keyset!(q, dialogs::finished_at, dialogs::id, after, query.order)
-                }
-                RecordSort::MessageCount => {
-                    let after = cursor.as_ref().map(Cursor::int).transpose()?.zip(after_id);
-                    keyset!(q, dialogs::message_count, dialogs::id, after, query.order)
-                }
+                RecordSort::Client => keyset!(
+                    q,
+                    clients::name,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::text,
+                    query.order
+                ),
+                RecordSort::Channel => keyset!(
+                    q,
+                    channels::name,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::text,
+                    query.order
+                ),
+                RecordSort::Number => keyset!(
+                    q,
+                    clients::phone_digits,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::text,
+                    query.order
+                ),
+                RecordSort::FinishedBy => keyset!(
+                    q,
+                    coalesce(finisher_name, ""),
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::text,
+                    query.order
+                ),
+                RecordSort::FinishedAt => keyset!(
+                    q,
+                    dialogs::finished_at,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::time,
+                    query.order
+                ),
+                RecordSort::MessageCount => keyset!(
+                    q,
+                    dialogs::message_count,
+                    dialogs::id,
+                    cursor.as_ref(),
+                    Cursor::int,
+                    query.order
+                ),
             };
             let rows: Vec<RecordTuple> = q.limit(limit as i64 + 1).load(conn)?;
             let (rows, next_cursor) = page_of(

@@ -542,12 +542,7 @@ impl Script {
         line: Line,
     ) -> StoreResult<()> {
         let at = self.tick(rng);
-        let text = match line {
-            Line::Lead => self.lang.lead(rng),
-            Line::Bot => self.lang.bot(rng),
-            Line::Operator => self.lang.operator(rng),
-            Line::Media => String::new(),
-        };
+        let text = self.lang.line(line, rng);
         let message = NewMessage {
             operator_id: actor.operator(),
             kind: match &kind {
@@ -576,38 +571,18 @@ enum Lang {
 }
 
 impl Lang {
-    fn lead(self, rng: &mut StdRng) -> String {
-        pick(
-            rng,
-            if matches!(self, Lang::En) {
-                LEAD_TEXT_EN
-            } else {
-                LEAD_TEXT_RU
-            },
-        )
-        .to_owned()
-    }
-    fn bot(self, rng: &mut StdRng) -> String {
-        pick(
-            rng,
-            if matches!(self, Lang::En) {
-                BOT_TEXT_EN
-            } else {
-                BOT_TEXT_RU
-            },
-        )
-        .to_owned()
-    }
-    fn operator(self, rng: &mut StdRng) -> String {
-        pick(
-            rng,
-            if matches!(self, Lang::En) {
-                OPERATOR_TEXT_EN
-            } else {
-                OPERATOR_TEXT_RU
-            },
-        )
-        .to_owned()
+    /// A random line of this kind in this language.
+    fn line(self, line: Line, rng: &mut StdRng) -> String {
+        let options = match (line, self) {
+            (Line::Lead, Lang::Ru) => LEAD_TEXT_RU,
+            (Line::Lead, Lang::En) => LEAD_TEXT_EN,
+            (Line::Bot, Lang::Ru) => BOT_TEXT_RU,
+            (Line::Bot, Lang::En) => BOT_TEXT_EN,
+            (Line::Operator, Lang::Ru) => OPERATOR_TEXT_RU,
+            (Line::Operator, Lang::En) => OPERATOR_TEXT_EN,
+            (Line::Media, _) => return String::new(),
+        };
+        pick(rng, options).to_owned()
     }
 }
 
