@@ -3,6 +3,10 @@
 //! `Application::build` binds its own listener (port 0 picks a free port, as
 //! the tests do) and reports the port, so tests start the real server.
 
+pub mod auth;
+pub mod json;
+pub mod masking;
+pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
@@ -12,6 +16,10 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use dialogdesk_store::Store;
 use std::net::TcpListener;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -20,6 +28,22 @@ pub struct ApiConfig {
     pub bind: String,
     /// The secret that signs operators' JWTs.
     pub jwt_secret: String,
+    /// How long an operator's token lives, in seconds.
+    pub jwt_ttl_seconds: i64,
+}
+
+/// Operators' tokens last a working shift by default.
+pub const DEFAULT_JWT_TTL_SECONDS: i64 = 8 * 60 * 60;
+
+/// The OpenAPI document of every `/api/v1` operation, as served at
+/// `/api/openapi.json` and committed as `openapi/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(scope("/api/v1").configure(routes::configure))
+        .split_for_parts()
+        .1
 }
 
 /// A bound, not yet running server.
@@ -37,13 +61,25 @@ impl Application {
             .local_addr()
             .context("reading the bound address")?
             .port();
-        let state = web::Data::new(state::AppState { store });
+        let state = web::Data::new(state::AppState {
+            store,
+            jwt: auth::jwt::JwtKeys::new(&config.jwt_secret, config.jwt_ttl_seconds),
+            login_limiter: Arc::new(auth::login_limit::LoginLimiter::default()),
+        });
+        let spec = openapi();
         let server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .service(scope("/api/v1").configure(routes::configure))
+                .split_for_parts();
+            app.app_data(state.clone())
+                .app_data(web::QueryConfig::default().error_handler(problem::query_error))
+                .app_data(web::PathConfig::default().error_handler(problem::path_error))
                 .wrap(
                     actix_web::middleware::Logger::new("%r %s %Dms").log_target("dialogdesk::http"),
                 )
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+                .service(web::redirect("/api/docs", "/api/docs/"))
                 .service(routes::health::healthz)
                 .service(routes::health::readyz)
                 .default_service(web::to(routes::not_found::not_found))

@@ -1,15 +1,25 @@
 //! Errors as `application/problem+json` (RFC 9457): `type`, `title`,
-//! `status`, `detail`, and `errors` per field for validation failures.
-//! Internal causes are logged with their chain and never sent.
+//! `status`, `detail`, `errors` (field → message) for validation, and
+//! extension members where they help a client (e.g. the current version on
+//! a conflict). Internal causes are logged with their chain, never sent.
 
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use dialogdesk_store::StoreError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 /// The body of every error response.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+#[schema(example = json!({
+    "type": "https://dialogdesk.dev/problems/conflict",
+    "title": "Conflict",
+    "status": 409,
+    "detail": "the dialog changed since you opened it: you saved version 4, it is now at version 5",
+    "conflict": {"code": "stale_version", "current": 5, "given": 4}
+}))]
 pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
@@ -20,9 +30,14 @@ pub struct Problem {
     pub status: u16,
     /// What happened this time, for a person.
     pub detail: String,
-    /// Field → message, for validation failures.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Field → message, for validation failures (`client.phone`, `status`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub errors: BTreeMap<String, String>,
+    /// For refused transitions and stale saves: the machine-readable reason,
+    /// e.g. `{"code": "refused", "status": "manual", "event": "bot_message"}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub conflict: Option<serde_json::Value>,
 }
 
 /// An error an API handler returns.
@@ -30,7 +45,7 @@ pub struct Problem {
 pub enum ApiError {
     /// A problem to show the client as it is.
     #[error("{}: {}", .0.title, .0.detail)]
-    Problem(Problem),
+    Problem(Box<Problem>, Vec<(&'static str, String)>),
     /// Something broke inside; logged, answered with a bare 500.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -39,13 +54,36 @@ pub enum ApiError {
 impl ApiError {
     /// A problem of the given status.
     pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> ApiError {
-        ApiError::Problem(Problem {
-            kind: format!("https://dialogdesk.dev/problems/{slug}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail: detail.into(),
-            errors: BTreeMap::new(),
-        })
+        ApiError::Problem(
+            Box::new(Problem {
+                kind: format!("https://dialogdesk.dev/problems/{slug}"),
+                title: status.canonical_reason().unwrap_or("Error").to_owned(),
+                status: status.as_u16(),
+                detail: detail.into(),
+                errors: BTreeMap::new(),
+                conflict: None,
+            }),
+            Vec::new(),
+        )
+    }
+
+    /// 400: the request cannot be read.
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+
+    /// 422 with one field error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        let mut error = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            format!("{field}: {message}"),
+        );
+        if let ApiError::Problem(p, _) = &mut error {
+            p.errors.insert(field.to_owned(), message);
+        }
+        error
     }
 
     /// 404.
@@ -57,37 +95,48 @@ impl ApiError {
     pub fn unavailable(detail: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)
     }
+
+    /// Adds a response header (e.g. `Retry-After`).
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> ApiError {
+        if let ApiError::Problem(_, headers) = &mut self {
+            headers.push((name, value.into()));
+        }
+        self
+    }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
             StoreError::Domain(domain) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", domain.to_string())
+                let slug = match domain {
+                    dialogdesk_domain::DomainError::StaleVersion { .. } => "stale-version",
+                    _ => "refused",
+                };
+                let mut error = ApiError::new(StatusCode::CONFLICT, slug, domain.to_string());
+                if let ApiError::Problem(p, _) = &mut error {
+                    p.conflict = serde_json::to_value(&domain).ok();
+                }
+                error
             }
             StoreError::NotFound { .. } => ApiError::not_found(e.to_string()),
-            StoreError::Invalid { field, message } => {
-                let mut problem = match ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation",
-                    format!("{field}: {message}"),
-                ) {
-                    ApiError::Problem(p) => p,
-                    ApiError::Internal(_) => unreachable!("new always builds a problem"),
-                };
-                problem.errors.insert(field.to_owned(), message);
-                ApiError::Problem(problem)
-            }
+            StoreError::Invalid { field, message } => ApiError::invalid(field, message),
             StoreError::Conflict(detail) => ApiError::new(StatusCode::CONFLICT, "conflict", detail),
             StoreError::Database(cause) => ApiError::Internal(cause),
         }
     }
 }
 
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> ApiError {
+        ApiError::Internal(anyhow::Error::new(e))
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Problem(p) => {
+            ApiError::Problem(p, _) => {
                 StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,22 +144,43 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let problem = match self {
-            ApiError::Problem(p) => p.clone(),
+        let (problem, headers) = match self {
+            ApiError::Problem(p, headers) => ((**p).clone(), headers.clone()),
             ApiError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
-                match ApiError::new(
+                let ApiError::Problem(p, _) = ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "the server failed; the error was logged",
-                ) {
-                    ApiError::Problem(p) => p,
-                    ApiError::Internal(_) => unreachable!("new always builds a problem"),
-                }
+                ) else {
+                    unreachable!("ApiError::new builds a problem")
+                };
+                (*p, Vec::new())
             }
         };
-        HttpResponse::build(self.status_code())
-            .content_type("application/problem+json")
-            .json(problem)
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        for (name, value) in headers {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.insert_header((HeaderName::from_static(name), value));
+            }
+        }
+        response.json(problem)
     }
+}
+
+/// Query strings that do not parse: 400 naming the parameter problem.
+pub fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::bad_request(format!("query parameters: {err}")).into()
+}
+
+/// Path segments that do not parse (e.g. `/dialogs/abc`): 400.
+pub fn path_error(
+    err: actix_web::error::PathError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::bad_request(format!("path: {err}")).into()
 }

@@ -5,7 +5,7 @@ mod config;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use dialogdesk_api::{ApiConfig, Application};
-use dialogdesk_domain::{Email, PersonName, Role};
+use dialogdesk_domain::{Email, Label, PersonName, Role, Scope};
 use dialogdesk_store::catalog::NewOperator;
 use dialogdesk_store::seed::DEMO_LOGINS;
 use dialogdesk_store::Store;
@@ -53,9 +53,23 @@ enum Command {
         /// Signs operators' JWTs; generated and kept in the data folder when unset.
         #[arg(long, env = "DIALOGDESK_JWT_SECRET", hide_env_values = true)]
         jwt_secret: Option<String>,
+        /// How long an operator's login lasts, in minutes.
+        #[arg(long, env = "DIALOGDESK_JWT_TTL_MINUTES", default_value_t = dialogdesk_api::DEFAULT_JWT_TTL_SECONDS / 60)]
+        jwt_ttl_minutes: i64,
         /// Seed the demo data when the database is empty, and print the demo logins.
         #[arg(long)]
         demo: bool,
+    },
+    /// Print the OpenAPI document (JSON) of the API.
+    Openapi,
+    /// Create an API token for an integration and print its secret (shown once).
+    Token {
+        /// What it is for, e.g. "WhatsApp connector".
+        #[arg(long)]
+        name: String,
+        /// Scopes: inbound, bot, read, admin (repeat or comma-separate).
+        #[arg(long, value_delimiter = ',', required = true)]
+        scope: Vec<String>,
     },
     /// Run pending database migrations and exit.
     Migrate,
@@ -98,6 +112,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             bind,
             jwt_secret,
+            jwt_ttl_minutes,
             demo,
         } => {
             let store = open(&cli.database_url)?;
@@ -105,19 +120,40 @@ async fn main() -> anyhow::Result<()> {
                 seed_demo_if_empty(&store)?;
             }
             let jwt_secret = config::jwt_secret(jwt_secret, &cli.data_dir)?;
-            let app = Application::build(
-                &ApiConfig {
-                    bind: bind.clone(),
-                    jwt_secret,
-                },
-                store,
-            )?;
+            if jwt_ttl_minutes < 1 {
+                bail!("--jwt-ttl-minutes must be at least 1");
+            }
+            let config = ApiConfig {
+                bind: bind.clone(),
+                jwt_secret,
+                jwt_ttl_seconds: jwt_ttl_minutes * 60,
+            };
+            let app = Application::build(&config, store)?;
             let host = bind
                 .rsplit_once(':')
                 .map_or(bind.as_str(), |(host, _)| host);
             // Tests and scripts read this line to learn the port.
             println!("dialogdesk listening on http://{host}:{}", app.port());
             app.run_until_stopped().await?;
+        }
+        Command::Openapi => {
+            println!("{}", dialogdesk_api::openapi().to_pretty_json()?);
+        }
+        Command::Token { name, scope } => {
+            let store = open(&cli.database_url)?;
+            let scopes = scope
+                .iter()
+                .map(|s| s.trim().parse::<Scope>())
+                .collect::<Result<Vec<_>, _>>()?;
+            let (token, secret) = store.create_api_token(&Label::parse(&name)?, &scopes, None)?;
+            let names: Vec<&str> = token.scopes.iter().map(|s| s.as_str()).collect();
+            eprintln!(
+                "created API token {} \"{}\" with scopes {}; the secret is shown only now:",
+                token.id,
+                token.name,
+                names.join(",")
+            );
+            println!("{secret}");
         }
         Command::Migrate => {
             let store = Store::open(&cli.database_url)?;

@@ -1,13 +1,14 @@
 //! The entities of DESIGN.md §1 as the rest of the system sees them.
 
 use crate::ids::*;
-use crate::machine::{Actor, DialogState};
+use crate::machine::Actor;
 use crate::status::{Author, ChannelKind, FinishStatus, MessageKind, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A person who logs in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Operator {
     /// Id.
     pub id: OperatorId,
@@ -23,6 +24,7 @@ pub struct Operator {
 
 /// Where dialogs happen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     /// Id.
     pub id: ChannelId,
@@ -34,6 +36,7 @@ pub struct Channel {
 
 /// The lead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Client {
     /// Id.
     pub id: ClientId,
@@ -44,6 +47,7 @@ pub struct Client {
     /// Avatar picture.
     pub avatar_url: Option<String>,
     /// Free-form fields an integration keeps on the client (a JSON object).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub custom_fields: serde_json::Map<String, serde_json::Value>,
     /// When the client first wrote.
     pub created_at: DateTime<Utc>,
@@ -51,6 +55,7 @@ pub struct Client {
 
 /// A step of a sales flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// Id.
     pub id: StepId,
@@ -66,6 +71,7 @@ pub struct Step {
 
 /// A sales flow: an ordered list of steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flow {
     /// Id.
     pub id: FlowId,
@@ -77,6 +83,7 @@ pub struct Flow {
 
 /// A tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tag {
     /// Id.
     pub id: TagId,
@@ -86,38 +93,9 @@ pub struct Tag {
     pub color: String,
 }
 
-/// The last message of a dialog, as the list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LastMessage {
-    /// Who wrote it.
-    pub author: Author,
-    /// What it carries.
-    pub kind: MessageKind,
-    /// Its text (empty for media without a caption).
-    pub text: String,
-    /// When it was sent.
-    pub at: DateTime<Utc>,
-}
-
-/// One client on one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dialog {
-    /// Id.
-    pub id: DialogId,
-    /// The lead.
-    pub client_id: ClientId,
-    /// Where.
-    pub channel_id: ChannelId,
-    /// The state the state machine reads and writes.
-    pub state: DialogState,
-    /// The last message, if any.
-    pub last_message: Option<LastMessage>,
-    /// When the dialog was created.
-    pub created_at: DateTime<Utc>,
-}
-
 /// A message of a dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     /// Id.
     pub id: MessageId,
@@ -141,6 +119,7 @@ pub struct Message {
 
 /// An entry of a dialog's activity timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
     /// Id.
     pub id: EventId,

@@ -17,5 +17,7 @@ pub use machine::{
     apply, cell, Actor, Cell, DialogEvent, DialogState, DomainError, EventKind, EventName,
     SettingsChange, StepRef, TimelineChange, Transition,
 };
-pub use status::{Author, ChannelKind, FinishStatus, MessageKind, Role, Status, UnknownName, View};
+pub use status::{
+    Author, ChannelKind, FinishStatus, MessageKind, Role, Scope, Status, UnknownName, View,
+};
 pub use values::{mask_phone, search_digits, Color, Email, InvalidValue, Label, PersonName, Phone};

@@ -24,6 +24,7 @@ macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vdoc])* $variant),*
@@ -232,6 +233,20 @@ impl Role {
         self.includes(Role::Head)
     }
 }
+
+named_enum!(
+    /// What an integration's API token may do.
+    Scope, "scope" {
+        /// Deliver leads' messages (`POST /api/v1/inbound`).
+        Inbound = "inbound",
+        /// Report the AI engine's events (`POST /api/v1/dialogs/{id}/bot`).
+        Bot = "bot",
+        /// Read dialogs, records and analytics.
+        Read = "read",
+        /// Manage operators, channels, flows and tags.
+        Admin = "admin",
+    }
+);
 
 named_enum!(
     /// The messenger or platform a channel lives on.

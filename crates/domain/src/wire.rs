@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A client as lists show it. `phone` is masked for the `operator` role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientRef {
     /// Id.
     pub id: ClientId,
@@ -17,10 +18,16 @@ pub struct ClientRef {
     pub phone: Option<String>,
     /// Avatar picture.
     pub avatar_url: Option<String>,
+    /// Free-form fields integrations keep on the client (a JSON object).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+    /// When the client first wrote.
+    pub created_at: DateTime<Utc>,
 }
 
 /// A channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelRef {
     /// Id.
     pub id: ChannelId,
@@ -32,6 +39,7 @@ pub struct ChannelRef {
 
 /// An operator named in a dialog (assignee, who finished).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperatorRef {
     /// Id.
     pub id: OperatorId,
@@ -41,6 +49,7 @@ pub struct OperatorRef {
 
 /// The logged-in operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// Id.
     pub id: OperatorId,
@@ -54,6 +63,7 @@ pub struct Me {
 
 /// A flow named in a dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowRef {
     /// Id.
     pub id: FlowId,
@@ -63,6 +73,7 @@ pub struct FlowRef {
 
 /// A step named in a dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepInfo {
     /// Id.
     pub id: StepId,
@@ -76,6 +87,7 @@ pub struct StepInfo {
 
 /// A tag on a dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagRef {
     /// Id.
     pub id: TagId,
@@ -87,6 +99,7 @@ pub struct TagRef {
 
 /// The last message of a dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LastMessageInfo {
     /// Who wrote it.
     pub author: Author,
@@ -100,6 +113,7 @@ pub struct LastMessageInfo {
 
 /// One row of the chats page's dialog list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DialogListItem {
     /// Id.
     pub id: DialogId,
@@ -137,6 +151,7 @@ pub struct DialogListItem {
 
 /// One count per tab of the chats page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// Every dialog.
     pub all: i64,
@@ -202,6 +217,7 @@ impl Counts {
 
 /// A client in the Dialog list (records).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordClient {
     /// Display name.
     pub name: String,
@@ -213,6 +229,7 @@ pub struct RecordClient {
 
 /// One row of the Dialog list of finished dialogs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordRow {
     /// The dialog.
     pub dialog_id: DialogId,
@@ -232,6 +249,7 @@ pub struct RecordRow {
 
 /// A page of a keyset-paged list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// The rows.
     pub items: Vec<T>,

@@ -4,6 +4,8 @@
 //! Every public operation is one transaction: it either writes everything
 //! (dialog, messages, tags, timeline, counters) or nothing.
 
+pub mod analytics;
+pub mod api_tokens;
 pub mod catalog;
 pub mod cursor;
 #[expect(

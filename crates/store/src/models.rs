@@ -99,15 +99,14 @@ impl ClientRow {
             name: self.name.clone(),
             phone: self.phone.clone(),
             avatar_url: self.avatar_url.clone(),
+            custom_fields: custom_fields(&self.custom_fields),
+            created_at: from_db(self.created_at),
         }
     }
 
     /// The whole client.
     pub fn into_client(self) -> StoreResult<Client> {
-        let custom_fields = match serde_json::from_str(&self.custom_fields) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
-        };
+        let custom_fields = custom_fields(&self.custom_fields);
         Ok(Client {
             id: ClientId(self.id),
             name: self.name,
@@ -116,6 +115,14 @@ impl ClientRow {
             custom_fields,
             created_at: from_db(self.created_at),
         })
+    }
+}
+
+/// The stored custom fields; anything but a JSON object reads as empty.
+fn custom_fields(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
     }
 }
 

@@ -141,6 +141,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        scopes -> Text,
+        secret_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     status_counters (status) {
         status -> Text,
         count -> BigInt,
@@ -169,4 +182,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     favourites,
     events,
     status_counters,
+    api_tokens,
 );

@@ -1,4 +1,54 @@
-//! One file per operation.
+//! One file per operation. `configure` registers them all under `/api/v1`;
+//! utoipa-actix-web collects their OpenAPI descriptions as it goes.
 
+pub mod admin;
+pub mod analytics;
+pub mod auth;
+pub mod dialogs;
 pub mod health;
+pub mod inbound;
 pub mod not_found;
+pub mod records;
+
+use crate::problem::ApiError;
+use actix_web::web;
+use dialogdesk_store::StoreResult;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every `/api/v1` operation.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth::login::login)
+        .service(auth::me::me)
+        // `/dialogs/counts` before `/dialogs/{id}`, which would also match it.
+        .service(dialogs::counts::dialog_counts)
+        .service(dialogs::list::list_dialogs)
+        .service(dialogs::get::get_dialog)
+        .service(dialogs::settings::save_dialog_settings)
+        .service(dialogs::favourite_mark::mark_favourite)
+        .service(dialogs::favourite_unmark::unmark_favourite)
+        .service(dialogs::messages_list::list_messages)
+        .service(dialogs::messages_send::send_message)
+        .service(dialogs::events::list_events)
+        .service(dialogs::bot::report_bot_event)
+        .service(inbound::deliver_inbound)
+        .service(records::csv::export_records_csv)
+        .service(records::list::list_records)
+        .configure(analytics::configure)
+        .configure(admin::configure);
+}
+
+/// Runs blocking database work off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    Ok(web::block(f).await??)
+}
+
+/// Checks a page size: 1 to 200, 50 when absent.
+pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=200) => Ok(n as usize),
+        Some(_) => Err(ApiError::invalid("limit", "must be between 1 and 200")),
+    }
+}

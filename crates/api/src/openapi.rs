@@ -1,0 +1,60 @@
+//! The OpenAPI document: info, tags and the two security schemes. The paths
+//! and schemas are collected from the handlers by utoipa-actix-web.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The document's frame.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "dialogdesk API",
+        description = "Operator console and REST API of an AI chatbot sales service: dialogs and their \
+statuses, the chat-settings save, integrations (channel connectors, the AI engine), the Dialog list \
+of finished dialogs and analytics.\n\nErrors are `application/problem+json`. Lists page by keyset \
+cursor: pass `next_cursor` back as `cursor`.",
+        license(name = "MIT")
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Operators log in for a short-lived JWT"),
+        (name = "dialogs", description = "The chats page: lists, counts, one dialog, settings, messages, timeline"),
+        (name = "integrations", description = "Channel connectors and the AI engine, with API tokens"),
+        (name = "records", description = "Records → Dialog list of finished dialogs (heads of sales)"),
+        (name = "analytics", description = "Finished dialogs per employee, channel and day; manager stats"),
+        (name = "administration", description = "Operators, channels, flows and steps, tags, API tokens"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the two bearer schemes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "operator_jwt",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("The `access_token` of POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An integration's API token (`ddt_…`), created by an admin with scopes \
+                         `inbound`, `bot`, `read`, `admin`. Where a browser cannot set headers \
+                         (EventSource), pass it as the `token` query parameter.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}

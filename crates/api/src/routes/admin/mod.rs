@@ -1,0 +1,44 @@
+//! Administration: operators, channels, flows and steps, tags, API tokens.
+//! Lists are readable by every operator (the chats page needs them for its
+//! filters and the User Data panel); changes need the `admin` role.
+
+pub mod api_tokens;
+pub mod channels;
+pub mod flows;
+pub mod operators;
+pub mod tags;
+
+use crate::problem::ApiError;
+use dialogdesk_domain::InvalidValue;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers the administration operations.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(operators::configure)
+        .configure(channels::configure)
+        .configure(flows::configure)
+        .configure(tags::configure)
+        .configure(api_tokens::configure);
+}
+
+/// The path of one item.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IdPath {
+    /// The id.
+    pub id: i64,
+}
+
+/// A value type's refusal as a 422 on `field`.
+pub fn field<T>(field: &'static str, parsed: Result<T, InvalidValue>) -> Result<T, ApiError> {
+    parsed.map_err(|e| ApiError::invalid(field, e.0))
+}
+
+/// `{ "items": [...] }`, the shape of every list.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    /// The rows.
+    pub items: Vec<T>,
+}

@@ -1,0 +1,43 @@
+//! `POST /api/v1/operators`.
+
+use super::bodies::CreateOperatorBody;
+use crate::auth::Admin;
+use crate::json::Json;
+use crate::problem::{ApiError, Problem};
+use crate::routes::admin::field;
+use crate::routes::blocking;
+use crate::state::AppState;
+use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::{Email, Operator, PersonName};
+use dialogdesk_store::catalog::NewOperator;
+
+/// Create an operator.
+#[utoipa::path(
+    tag = "administration",
+    request_body = CreateOperatorBody,
+    security(("operator_jwt" = []), ("api_token" = ["admin"])),
+    responses(
+        (status = 201, description = "Created", body = Operator),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/operators")]
+pub async fn create_operator(
+    _: Admin,
+    state: web::Data<AppState>,
+    Json(body): Json<CreateOperatorBody>,
+) -> Result<HttpResponse, ApiError> {
+    let new = NewOperator {
+        name: field("name", PersonName::parse(&body.name))?,
+        email: field("email", Email::parse(&body.email))?,
+        role: body.role,
+        password: body.password,
+    };
+    let store = state.store.clone();
+    let created = blocking(move || store.create_operator(new)).await?;
+    Ok(HttpResponse::Created().json(created))
+}

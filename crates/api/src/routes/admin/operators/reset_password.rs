@@ -1,0 +1,39 @@
+//! `PUT /api/v1/operators/{id}/password`.
+
+use super::bodies::PasswordBody;
+use crate::auth::Admin;
+use crate::json::Json;
+use crate::problem::{ApiError, Problem};
+use crate::routes::admin::IdPath;
+use crate::routes::blocking;
+use crate::state::AppState;
+use actix_web::{put, web, HttpResponse};
+use dialogdesk_domain::OperatorId;
+
+/// Set a new password for an operator.
+#[utoipa::path(
+    tag = "administration",
+    params(IdPath),
+    request_body = PasswordBody,
+    security(("operator_jwt" = []), ("api_token" = ["admin"])),
+    responses(
+        (status = 204, description = "Done"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/operators/{id}/password")]
+pub async fn reset_password(
+    _: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    Json(body): Json<PasswordBody>,
+) -> Result<HttpResponse, ApiError> {
+    let store = state.store.clone();
+    let id = OperatorId(path.id);
+    blocking(move || store.set_password(id, &body.password)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

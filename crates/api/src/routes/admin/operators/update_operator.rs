@@ -1,0 +1,57 @@
+//! `PATCH /api/v1/operators/{id}`.
+
+use super::bodies::UpdateOperatorBody;
+use crate::auth::Admin;
+use crate::json::Json;
+use crate::problem::{ApiError, Problem};
+use crate::routes::admin::IdPath;
+use crate::routes::blocking;
+use crate::state::AppState;
+use actix_web::{patch, web, HttpResponse};
+use dialogdesk_domain::{Email, Operator, OperatorId, PersonName};
+use dialogdesk_store::catalog::OperatorChange;
+
+/// Edit an operator: name, login, role, or deactivate (`active: false`).
+#[utoipa::path(
+    tag = "administration",
+    params(IdPath),
+    request_body = UpdateOperatorBody,
+    security(("operator_jwt" = []), ("api_token" = ["admin"])),
+    responses(
+        (status = 200, description = "Updated", body = Operator),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/operators/{id}")]
+pub async fn update_operator(
+    _: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    Json(body): Json<UpdateOperatorBody>,
+) -> Result<HttpResponse, ApiError> {
+    let change = OperatorChange {
+        name: body
+            .name
+            .as_deref()
+            .map(PersonName::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid("name", e.0))?,
+        email: body
+            .email
+            .as_deref()
+            .map(Email::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid("email", e.0))?,
+        role: body.role,
+        active: body.active,
+    };
+    let store = state.store.clone();
+    let id = OperatorId(path.id);
+    let updated = blocking(move || store.update_operator(id, change)).await?;
+    Ok(HttpResponse::Ok().json(updated))
+}

@@ -1,0 +1,44 @@
+//! `GET /api/v1/analytics/finished/by-channel`.
+
+use super::RangeParams;
+use crate::auth::HeadReader;
+use crate::problem::{ApiError, Problem};
+use crate::routes::blocking;
+use crate::state::AppState;
+use actix_web::{get, web};
+use dialogdesk_store::analytics::FinishedOnChannel;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The rows.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = FinishedOnChannelList)]
+pub struct Response {
+    /// One row each.
+    pub items: Vec<FinishedOnChannel>,
+}
+
+/// Finished dialogs per channel over the range, most first: the load per channel.
+#[utoipa::path(
+    tag = "analytics",
+    params(RangeParams),
+    security(("operator_jwt" = []), ("api_token" = ["read"])),
+    responses(
+        (status = 200, description = "The rows", body = Response),
+        (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the head role", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/analytics/finished/by-channel")]
+pub async fn finished_per_channel(
+    _: HeadReader,
+    state: web::Data<AppState>,
+    params: web::Query<RangeParams>,
+) -> Result<web::Json<Response>, ApiError> {
+    let range = params.range()?;
+    let store = state.store.clone();
+    let items = blocking(move || store.finished_per_channel(&range)).await?;
+    Ok(web::Json(Response { items }))
+}

@@ -1,0 +1,4 @@
+//! Logging in and "who am I".
+
+pub mod login;
+pub mod me;

@@ -1,0 +1,66 @@
+//! `POST /api/v1/dialogs/{id}/messages`: the operator's reply.
+
+use super::DialogPath;
+use crate::auth::{operator_of, AnyOperator};
+use crate::json::Json;
+use crate::problem::{ApiError, Problem};
+use crate::routes::blocking;
+use crate::state::AppState;
+use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::wire::Page;
+use dialogdesk_domain::{DialogId, Message};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A reply.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"text": "Здравствуйте! Я менеджер, помогу с оплатой."}))]
+pub struct SendMessageBody {
+    /// The text (not empty, at most 4096 characters).
+    pub text: String,
+}
+
+/// Reply to the lead as the logged-in operator.
+///
+/// The dialog moves to `manual` (a human holds it) and is assigned to the
+/// operator when it has no manager. Refused with 409 while the dialog is
+/// `blocked` or `stopped`: nobody can write then.
+#[utoipa::path(
+    tag = "dialogs",
+    params(DialogPath),
+    request_body = SendMessageBody,
+    security(("operator_jwt" = [])),
+    responses(
+        (status = 201, description = "The stored message", body = Message),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dialog", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nobody can write in this status", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/dialogs/{id}/messages")]
+pub async fn send_message(
+    AnyOperator(caller): AnyOperator,
+    state: web::Data<AppState>,
+    path: web::Path<DialogPath>,
+    Json(body): Json<SendMessageBody>,
+) -> Result<HttpResponse, ApiError> {
+    let operator = operator_of(&caller)?;
+    if body.text.chars().count() > 4096 {
+        return Err(ApiError::invalid("text", "must be at most 4096 characters"));
+    }
+    let store = state.store.clone();
+    let id = DialogId(path.id);
+    let message = blocking(move || {
+        let applied = store.operator_message(id, operator, &body.text)?;
+        let page: Page<Message> = store.messages(id, None, 1)?;
+        Ok(page
+            .items
+            .into_iter()
+            .find(|m| Some(m.id) == applied.message_id))
+    })
+    .await?
+    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the stored reply was not found")))?;
+    Ok(HttpResponse::Created().json(message))
+}

@@ -1,0 +1,619 @@
+//! A dialog's life over HTTP: inbound, the AI engine, operators, the
+//! settings save. After each step the counts equal what the list returns
+//! per view.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const VIEWS: [&str; 11] = [
+    "all",
+    "favourites",
+    "auto",
+    "manual",
+    "ignore",
+    "waiting",
+    "start",
+    "error",
+    "blocked",
+    "stopped",
+    "finished",
+];
+
+/// The counts for the operator, checked against the list of every view.
+async fn counts_match_lists(app: &TestApp) -> Value {
+    let counts = app.get("/api/v1/dialogs/counts", &app.operator).await;
+    let mut sum = 0;
+    for view in VIEWS {
+        let listed = app
+            .all_pages(
+                &format!("/api/v1/dialogs?view={view}&limit=7"),
+                &app.operator,
+            )
+            .await;
+        assert_eq!(
+            counts[view].as_i64().unwrap(),
+            listed.len() as i64,
+            "view {view}: {counts}"
+        );
+        if view != "all" && view != "favourites" {
+            sum += listed.len() as i64;
+        }
+    }
+    assert_eq!(
+        counts["all"].as_i64().unwrap(),
+        sum,
+        "the status counts sum to All"
+    );
+    counts
+}
+
+fn status(body: &Value) -> &str {
+    body["status"].as_str().unwrap_or_default()
+}
+
+async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
+    let c = app.catalog().await;
+    let (code, out) = app
+        .inbound(
+            c.whatsapp,
+            "chat-1",
+            "Анна",
+            Some("+7 912 345-67-89"),
+            "text",
+            "Здравствуйте",
+            Some("m1"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{out}");
+    assert_eq!(status(&out), "start");
+    assert_eq!(out["duplicate"], false);
+    let id = out["dialog_id"].as_i64().unwrap();
+    assert_eq!(counts_match_lists(&app).await["start"], 1);
+
+    let (code, d) = app
+        .bot(
+            id,
+            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[0]}),
+        )
+        .await;
+    assert_eq!((code, status(&d)), (StatusCode::OK, "auto"), "{d}");
+    assert_eq!(counts_match_lists(&app).await["auto"], 1);
+
+    let (_, out) = app
+        .inbound(c.whatsapp, "chat-1", "Анна", None, "voice", "", Some("m2"))
+        .await;
+    assert_eq!(status(&out), "manual");
+    counts_match_lists(&app).await;
+
+    let (code, msg) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/dialogs/{id}/messages"),
+            &app.operator,
+            json!({"text": "Добрый день!"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{msg}");
+    assert_eq!(msg["author"], "operator");
+    let d = app.dialog(id).await;
+    assert_eq!(
+        d["assignee"]["id"], app.operator_id,
+        "the replying operator takes the dialog"
+    );
+
+    let (code, d) = app
+        .settings(
+            id,
+            json!({"version": d["version"], "step_id": c.sales_steps[1]}),
+        )
+        .await;
+    assert_eq!((code, status(&d)), (StatusCode::OK, "waiting"), "{d}");
+    assert_eq!(counts_match_lists(&app).await["waiting"], 1);
+
+    let (_, out) = app
+        .inbound(
+            c.whatsapp,
+            "chat-1",
+            "Анна",
+            None,
+            "text",
+            "Оплатила",
+            Some("m3"),
+        )
+        .await;
+    assert_eq!(status(&out), "auto");
+
+    let (code, d) = app
+        .bot(
+            id,
+            json!({"type": "step_reached", "step_id": c.sales_steps[2]}),
+        )
+        .await;
+    assert_eq!((code, status(&d)), (StatusCode::OK, "finished"));
+    assert!(d["finished_at"].is_string());
+    assert_eq!(d["finished_by"], Value::Null, "a step finished it");
+    assert_eq!(counts_match_lists(&app).await["finished"], 1);
+
+    let (_, out) = app
+        .inbound(
+            c.whatsapp,
+            "chat-1",
+            "Анна",
+            None,
+            "text",
+            "И ещё вопрос",
+            Some("m4"),
+        )
+        .await;
+    assert_eq!(status(&out), "ignore");
+    let (_, d) = app
+        .bot(id, json!({"type": "bot_message", "text": "Слушаю"}))
+        .await;
+    assert_eq!(status(&d), "auto");
+    let (_, d) = app.bot(id, json!({"type": "blocked_by_lead"})).await;
+    assert_eq!(status(&d), "blocked");
+    let counts = counts_match_lists(&app).await;
+    assert_eq!(
+        (counts["blocked"].as_i64(), counts["all"].as_i64()),
+        (Some(1), Some(1))
+    );
+
+    // Nobody can write to a lead who blocked the bot.
+    let (code, problem) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/dialogs/{id}/messages"),
+            &app.operator,
+            json!({"text": "Алло?"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert_eq!(problem["conflict"]["status"], "blocked");
+
+    // The timeline tells the whole story, oldest first.
+    let events = app
+        .all_pages(
+            &format!("/api/v1/dialogs/{id}/events?limit=5"),
+            &app.operator,
+        )
+        .await;
+    let statuses: Vec<&str> = events
+        .iter()
+        .filter(|e| e["kind"] == "status_changed")
+        .map(|e| e["after"].as_str().unwrap().trim_matches('"'))
+        .collect();
+    assert_eq!(
+        statuses,
+        ["auto", "manual", "waiting", "auto", "finished", "ignore", "auto", "blocked"]
+    );
+    let messages = app
+        .all_pages(
+            &format!("/api/v1/dialogs/{id}/messages?limit=2"),
+            &app.operator,
+        )
+        .await;
+    assert_eq!(messages.len(), 6);
+    assert_eq!(app.dialog(id).await["message_count"], 6);
+}
+
+async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
+    let c = app.catalog().await;
+    let new_dialog = |chat: &'static str| {
+        let app = &app;
+        async move {
+            app.inbound(c.whatsapp, chat, "Lead", None, "text", "hi", None)
+                .await
+                .1["dialog_id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    // "=": a lead's text keeps `start`.
+    let a = new_dialog("a").await;
+    let (_, out) = app
+        .inbound(c.whatsapp, "a", "Lead", None, "text", "again", None)
+        .await;
+    assert_eq!(status(&out), "start");
+    // "→ status": media in `start` hands the dialog to a human.
+    let (_, out) = app
+        .inbound(c.whatsapp, "a", "Lead", None, "image", "", None)
+        .await;
+    assert_eq!(status(&out), "manual");
+    // "✗": a bot message while a manager holds the dialog.
+    let (code, problem) = app
+        .bot(a, json!({"type": "bot_message", "text": "…"}))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert_eq!(
+        problem["conflict"],
+        json!({"code": "refused", "status": "manual", "event": "bot_message"})
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("manual"));
+    // "by step": launching at a waiting step gives `waiting`.
+    let b = new_dialog("b").await;
+    let (_, d) = app
+        .bot(
+            b,
+            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[1]}),
+        )
+        .await;
+    assert_eq!(status(&d), "waiting");
+    // AI error in waiting → error; then = on a second error.
+    let (_, d) = app
+        .bot(
+            b,
+            json!({"type": "ai_error", "detail": "token generation failed"}),
+        )
+        .await;
+    assert_eq!(
+        (status(&d), d["status_reason"].as_str()),
+        ("error", Some("ai_error: token generation failed"))
+    );
+    // Delivery refused → stopped; launching a stopped dialog is refused.
+    let (_, d) = app
+        .bot(
+            b,
+            json!({"type": "delivery_refused", "detail": "cannot write first"}),
+        )
+        .await;
+    assert_eq!(status(&d), "stopped");
+    let (code, _) = app
+        .bot(
+            b,
+            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[0]}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    // A lead writing to a stopped dialog gives it to a manager.
+    let (_, out) = app
+        .inbound(c.whatsapp, "b", "Lead", None, "text", "hello?", None)
+        .await;
+    assert_eq!(status(&out), "manual");
+    // A step of another flow is refused as a conflict naming the step.
+    let z = new_dialog("z").await;
+    let (code, problem) = app
+        .bot(
+            z,
+            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.other_steps[0]}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(problem["conflict"]["code"], "step_not_in_flow");
+    // An unknown step is a field error.
+    let (code, problem) = app
+        .bot(z, json!({"type": "step_reached", "step_id": 999_999}))
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(problem["errors"]["step_id"].is_string());
+    // An unknown type is a field error too.
+    let (code, _) = app.bot(z, json!({"type": "sing"})).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    counts_match_lists(&app).await;
+}
+
+async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app: TestApp) {
+    let c = app.catalog().await;
+    let (code, first) = app
+        .inbound(
+            c.whatsapp,
+            "chat",
+            "Lead",
+            Some("+79120000001"),
+            "text",
+            "hi",
+            Some("wamid.1"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED);
+    let before = app.dialog(first["dialog_id"].as_i64().unwrap()).await;
+    let (code, again) = app
+        .inbound(
+            c.whatsapp,
+            "chat",
+            "Lead",
+            Some("+79120000001"),
+            "text",
+            "hi",
+            Some("wamid.1"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(again["duplicate"], true);
+    assert_eq!(
+        (&again["dialog_id"], &again["message_id"]),
+        (&first["dialog_id"], &first["message_id"])
+    );
+    assert_eq!(
+        app.dialog(first["dialog_id"].as_i64().unwrap()).await,
+        before
+    );
+    assert_eq!(
+        app.get("/api/v1/dialogs/counts", &app.admin).await["all"],
+        1
+    );
+    // The same message id on another channel is another message.
+    let (code, other) = app
+        .inbound(
+            c.telegram,
+            "chat",
+            "Lead",
+            None,
+            "text",
+            "hi",
+            Some("wamid.1"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED);
+    assert_ne!(other["dialog_id"], first["dialog_id"]);
+    // Bad input: no lead id, a bad phone, an unknown channel.
+    let (code, p) = app
+        .send(
+            Method::POST,
+            "/api/v1/inbound",
+            &app.inbound_token,
+            json!({"channel_id": c.whatsapp, "client": {}, "message": {"text": "x"}}),
+        )
+        .await;
+    assert_eq!(
+        (code, p["errors"]["client"].is_string()),
+        (StatusCode::UNPROCESSABLE_ENTITY, true)
+    );
+    let (code, p) = app
+        .inbound(c.whatsapp, "x", "X", Some("call me"), "text", "x", None)
+        .await;
+    assert_eq!(
+        (code, p["errors"]["client.phone"].is_string()),
+        (StatusCode::UNPROCESSABLE_ENTITY, true)
+    );
+    let (code, _) = app
+        .inbound(999_999, "x", "X", None, "text", "x", None)
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let (code, p) = app
+        .inbound(c.whatsapp, "x", "X", None, "smell", "x", None)
+        .await;
+    assert_eq!(
+        (code, p["errors"]["message.kind"].is_string()),
+        (StatusCode::UNPROCESSABLE_ENTITY, true),
+        "{p}"
+    );
+    assert_eq!(
+        app.get("/api/v1/dialogs/counts", &app.admin).await["all"],
+        2,
+        "refused deliveries wrote nothing"
+    );
+}
+
+async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
+    let c = app.catalog().await;
+    let (_, out) = app
+        .inbound(c.whatsapp, "chat", "Lead", None, "text", "hi", None)
+        .await;
+    let id = out["dialog_id"].as_i64().unwrap();
+    let url = format!("{}/api/v1/dialogs/{id}", app.base);
+    let response = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.operator)
+        .send()
+        .await
+        .unwrap();
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, "\"1\"");
+
+    // Two operators open the same dialog; the first save wins.
+    let (code, d) = app
+        .settings(
+            id,
+            json!({"version": 1, "tag_ids": [c.vip], "status": "manual"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{d}");
+    assert_eq!(d["version"], 2);
+    let before = app.dialog(id).await;
+    let events_before = app
+        .all_pages(&format!("/api/v1/dialogs/{id}/events"), &app.admin)
+        .await
+        .len();
+    let (code, problem) = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/dialogs/{id}/settings"),
+            &app.head,
+            json!({"version": 1, "status": "finished", "tag_ids": [c.hot]}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert_eq!(
+        problem["conflict"],
+        json!({"code": "stale_version", "current": 2, "given": 1})
+    );
+    assert_eq!(app.dialog(id).await, before, "nothing changed");
+    assert_eq!(
+        app.all_pages(&format!("/api/v1/dialogs/{id}/events"), &app.admin)
+            .await
+            .len(),
+        events_before
+    );
+
+    // If-Match works instead of the body's version; a stale one is refused.
+    let save = |if_match: &'static str, body: Value| {
+        let app = &app;
+        let url = format!("{}/api/v1/dialogs/{id}/settings", app.base);
+        async move {
+            app.http
+                .put(url)
+                .bearer_auth(&app.operator)
+                .header("If-Match", if_match)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        save("\"1\"", json!({"status": "finished"})).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        save("\"2\"", json!({"version": 3})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body and If-Match disagree"
+    );
+    assert_eq!(
+        save("W/\"2\"", json!({"status": "finished"})).await,
+        StatusCode::OK
+    );
+    let d = app.dialog(id).await;
+    assert_eq!(
+        (d["status"].as_str(), d["finished_by"]["id"].as_i64()),
+        (Some("finished"), Some(app.operator_id))
+    );
+
+    // Rules of the save: error by hand, ignore when the lead did not write last.
+    let (code, p) = app
+        .settings(id, json!({"version": 3, "status": "error"}))
+        .await;
+    assert_eq!(
+        (code, p["conflict"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_settable_by_hand"))
+    );
+    app.send(
+        Method::POST,
+        &format!("/api/v1/dialogs/{id}/messages"),
+        &app.operator,
+        json!({"text": "Спасибо!"}),
+    )
+    .await;
+    let (code, p) = app
+        .settings(id, json!({"version": 4, "status": "ignore"}))
+        .await;
+    assert_eq!(
+        (code, p["conflict"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("ignore_needs_lead_last")),
+        "{p}"
+    );
+    let (code, p) = app
+        .settings(id, json!({"version": 4, "status": "auto", "flow_id": null}))
+        .await;
+    assert_eq!(
+        (code, p["conflict"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("needs_step")),
+        "{p}"
+    );
+    let (code, p) = app
+        .settings(id, json!({"version": 4, "tag_ids": [999]}))
+        .await;
+    assert_eq!(
+        (code, p["errors"]["tag_ids"].is_string()),
+        (StatusCode::UNPROCESSABLE_ENTITY, true)
+    );
+    let (code, p) = app
+        .settings(id, json!({"version": 4, "colour": "red"}))
+        .await;
+    assert_eq!(
+        code,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown fields are refused: {p}"
+    );
+    let (code, _) = app.settings(id, json!({"status": "manual"})).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "no version at all");
+    // Clearing the assignee with null.
+    let (code, d) = app.settings(id, json!({"version": 4, "assignee_id": null, "flow_id": c.sales, "step_id": c.sales_steps[0]})).await;
+    assert_eq!(code, StatusCode::OK, "{d}");
+    assert_eq!(
+        (d["assignee"].clone(), d["status"].as_str()),
+        (Value::Null, Some("auto"))
+    );
+}
+
+async fn favourites_are_personal_and_phones_are_masked_for_operators(app: TestApp) {
+    let c = app.catalog().await;
+    let (_, out) = app
+        .inbound(
+            c.whatsapp,
+            "chat",
+            "Lead",
+            Some("+79123456767"),
+            "text",
+            "hi",
+            None,
+        )
+        .await;
+    let id = out["dialog_id"].as_i64().unwrap();
+    let (code, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/dialogs/{id}/favourite"),
+            &app.operator,
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/dialogs/counts", &app.operator).await["favourites"],
+        1
+    );
+    assert_eq!(
+        app.get("/api/v1/dialogs/counts", &app.head).await["favourites"],
+        0
+    );
+    let mine = app
+        .get("/api/v1/dialogs?view=favourites", &app.operator)
+        .await;
+    assert_eq!(mine["items"][0]["favourite"], true);
+    assert_eq!(mine["items"][0]["client"]["phone"], "+7 *** ***-**-67");
+    assert_eq!(
+        app.dialog(id).await["client"]["phone"],
+        "+79123456767",
+        "admins see the whole number"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/dialogs/{id}"), &app.read_token)
+            .await["client"]["phone"],
+        "+79123456767"
+    );
+    // Search works on the full number even when the answer is masked.
+    let found = app.get("/api/v1/dialogs?q=345-67", &app.operator).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let (code, _) = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/dialogs/{id}/favourite"),
+            &app.operator,
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/dialogs/counts", &app.operator).await["favourites"],
+        0
+    );
+    let (code, _) = app
+        .call(
+            Method::PUT,
+            "/api/v1/dialogs/999999/favourite",
+            &app.operator,
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+}
+
+on_both_backends!(
+    the_life_of_a_dialog_through_integrations_and_operators,
+    each_class_of_transition_cell_behaves_as_the_table_says,
+    a_repeated_inbound_message_returns_the_original_and_writes_nothing,
+    a_stale_settings_save_gets_409_and_changes_nothing,
+    favourites_are_personal_and_phones_are_masked_for_operators,
+);
