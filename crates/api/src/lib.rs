@@ -70,7 +70,11 @@ impl Application {
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
-                .service(scope("/api/v1").configure(routes::configure))
+                .service(
+                    scope("/api/v1")
+                        .wrap(actix_web::middleware::from_fn(auth::authenticate_request))
+                        .configure(routes::configure),
+                )
                 .split_for_parts();
             app.app_data(state.clone())
                 .app_data(web::QueryConfig::default().error_handler(problem::query_error))

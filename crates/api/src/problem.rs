@@ -161,8 +161,11 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
         for (name, value) in headers {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response.insert_header((HeaderName::from_static(name), value));
+            // `try_from` accepts any case; `from_static` would panic on capitals.
+            if let (Ok(name), Ok(value)) =
+                (HeaderName::try_from(name), HeaderValue::from_str(&value))
+            {
+                response.insert_header((name, value));
             }
         }
         response.json(problem)

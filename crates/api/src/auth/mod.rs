@@ -10,13 +10,15 @@ pub mod login_limit;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use dialogdesk_domain::{ApiTokenId, OperatorId, Role, Scope};
 use dialogdesk_store::api_tokens::TOKEN_PREFIX;
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{ready, Ready};
+use std::sync::Mutex;
 
 /// A caller, authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,12 +102,12 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .and_then(|q| q.get("token").cloned())
 }
 
-async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
+async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-    let Some(token) = bearer(&req) else {
+    let Some(token) = bearer(req) else {
         return Err(unauthorized(
             "log in (POST /api/v1/auth/login) and send `Authorization: Bearer <token>`",
         ));
@@ -144,6 +146,36 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     }
 }
 
+/// The outcome of authenticating a request, left by the middleware for the
+/// handler's access extractor (which takes it: one per handler).
+struct Authentication(Mutex<Option<Result<Caller, ApiError>>>);
+
+/// Middleware: authenticates every request of the scope before any
+/// extractor runs. actix polls a handler's extractors together, so checking
+/// credentials inside an extractor would let a body error (422) overtake a
+/// missing right (401/403); here the access extractors decide synchronously.
+pub async fn authenticate_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let outcome = authenticate(req.request()).await;
+    req.extensions_mut()
+        .insert(Authentication(Mutex::new(Some(outcome))));
+    next.call(req).await
+}
+
+fn authenticated(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let outcome = req
+        .extensions()
+        .get::<Authentication>()
+        .and_then(|a| a.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+    outcome.unwrap_or_else(|| {
+        Err(ApiError::Internal(anyhow::anyhow!(
+            "a route needs authentication but the middleware did not run"
+        )))
+    })
+}
+
 /// Declares an extractor that authenticates and then checks one rule.
 macro_rules! access {
     ($(#[$doc:meta])* $name:ident, $rule:expr, $refusal:literal) => {
@@ -153,19 +185,17 @@ macro_rules! access {
 
         impl FromRequest for $name {
             type Error = ApiError;
-            type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+            type Future = Ready<Result<Self, Self::Error>>;
 
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-                let req = req.clone();
-                Box::pin(async move {
-                    let caller = authenticate(req).await?;
-                    let allowed: fn(&Caller) -> bool = $rule;
+                let allowed: fn(&Caller) -> bool = $rule;
+                ready(authenticated(req).and_then(|caller| {
                     if allowed(&caller) {
                         Ok($name(caller))
                     } else {
                         Err(forbidden($refusal))
                     }
-                })
+                }))
             }
         }
     };

@@ -306,7 +306,10 @@ impl TestApp {
     }
 
     /// A lead's message through the inbound integration.
-    #[expect(clippy::too_many_arguments, reason = "mirrors the inbound body's fields")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "mirrors the inbound body's fields"
+    )]
     pub async fn inbound(
         &self,
         channel: i64,
