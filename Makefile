@@ -7,12 +7,13 @@ DATABASE_URL ?= sqlite://data/dialogdesk.db
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 export DATABASE_URL_PG
 
-.PHONY: help setup build run test check fmt clippy wasm-check pg-notice
+.PHONY: help setup build run test check fmt clippy wasm-check pg-notice openapi
 
 help:
 	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
 	@echo "make test   every test: Rust (SQLite + PostgreSQL), wasm build of the domain, fmt, clippy"
 	@echo "make check  fmt, clippy -D warnings, wasm build of the domain crate"
+	@echo "make openapi  regenerate openapi/openapi.json from the code (commit the result)"
 
 setup:
 	@scripts/setup.sh
@@ -46,3 +47,8 @@ pg-notice:
 
 test: check pg-notice
 	$(CARGO) test --workspace
+
+# The committed spec; a test fails when it drifts from what the server serves.
+openapi:
+	$(CARGO) run -q -p dialogdesk-cli -- openapi > openapi/openapi.json
+	@echo "wrote openapi/openapi.json"

@@ -1,0 +1,79 @@
+//! The served OpenAPI document equals the committed `openapi/openapi.json`
+//! (regenerate it on purpose with `make openapi`), and Swagger UI is served
+//! from the binary.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
+mod common;
+
+use common::{spawn_app, Backend};
+use serde_json::Value;
+
+const COMMITTED: &str = include_str!("../../../openapi/openapi.json");
+
+#[tokio::test]
+async fn the_served_spec_is_the_committed_one() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let served: Value = app.get("/api/openapi.json", "").await;
+    let committed: Value = serde_json::from_str(COMMITTED).unwrap();
+    assert!(
+        served == committed,
+        "openapi/openapi.json is out of date: the API changed. Run `make openapi` and commit the result."
+    );
+    // Every operation has an id, a tag, a description and error responses.
+    for (path, methods) in served["paths"].as_object().unwrap() {
+        for (method, op) in methods.as_object().unwrap() {
+            let name = format!("{method} {path}");
+            assert!(op["operationId"].is_string(), "{name}: operationId");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{name}: tag"
+            );
+            assert!(
+                op["description"].is_string() || op["summary"].is_string(),
+                "{name}: description"
+            );
+            let responses = op["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|code| code.starts_with('4')),
+                "{name}: documents its errors"
+            );
+        }
+    }
+    let schemes = served["components"]["securitySchemes"].as_object().unwrap();
+    assert!(schemes.contains_key("operator_jwt") && schemes.contains_key("api_token"));
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_without_the_network() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let response = app
+        .http
+        .get(format!("{}/api/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/api/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(redirect.status().is_redirection());
+    let bundle = app
+        .http
+        .get(format!("{}/api/docs/swagger-ui-bundle.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bundle.status(), 200);
+}
