@@ -67,36 +67,39 @@ pub const DEMO_PLAN: [(Status, usize); 9] = [
     (Status::Finished, 80),
 ];
 
-const FIRST_NAMES_RU: &[&str] = &[
+// Russian surnames agree with the gender of the first name.
+const WOMEN_RU: &[&str] = &[
     "Анна",
-    "Дмитрий",
     "Елена",
-    "Сергей",
     "Наталья",
-    "Алексей",
     "Ирина",
-    "Павел",
     "Татьяна",
-    "Максим",
     "Юлия",
-    "Андрей",
     "Светлана",
-    "Николай",
     "Ксения",
 ];
-const LAST_NAMES_RU: &[&str] = &[
-    "Кузнецова",
-    "Попов",
-    "Васильева",
-    "Смирнов",
-    "Новикова",
-    "Морозов",
-    "Волкова",
-    "Лебедев",
-    "Козлова",
-    "Егоров",
-    "Орлова",
-    "Зайцев",
+const MEN_RU: &[&str] = &[
+    "Дмитрий",
+    "Сергей",
+    "Алексей",
+    "Павел",
+    "Максим",
+    "Андрей",
+    "Николай",
+];
+const SURNAMES_RU: &[(&str, &str)] = &[
+    ("Кузнецов", "Кузнецова"),
+    ("Попов", "Попова"),
+    ("Васильев", "Васильева"),
+    ("Смирнов", "Смирнова"),
+    ("Новиков", "Новикова"),
+    ("Морозов", "Морозова"),
+    ("Волков", "Волкова"),
+    ("Лебедев", "Лебедева"),
+    ("Козлов", "Козлова"),
+    ("Егоров", "Егорова"),
+    ("Орлов", "Орлова"),
+    ("Зайцев", "Зайцева"),
 ];
 const FIRST_NAMES_EN: &[&str] = &[
     "Emma", "Liam", "Olivia", "Noah", "Ava", "James", "Sophia", "Lucas", "Mia", "Ethan",
@@ -189,7 +192,9 @@ impl Store {
         for i in (1..plan.len()).rev() {
             plan.swap(i, rng.random_range(0..=i));
         }
-        let base = now() - Duration::days(30);
+        // Dialogs start over 30 days ending two days ago, so that a dozen
+        // events of up to 90 minutes each still end before now.
+        let base = now() - Duration::days(32);
         let mut made = 0;
         for (i, target) in plan.iter().enumerate() {
             let english = i % 4 == 3;
@@ -327,7 +332,15 @@ fn random_person(rng: &mut StdRng, english: bool) -> String {
     if english {
         format!("{} {}", pick(rng, FIRST_NAMES_EN), pick(rng, LAST_NAMES_EN))
     } else {
-        format!("{} {}", pick(rng, FIRST_NAMES_RU), pick(rng, LAST_NAMES_RU))
+        let (male, female) = SURNAMES_RU
+            .choose(rng)
+            .copied()
+            .unwrap_or(("Иванов", "Иванова"));
+        if rng.random_bool(0.5) {
+            format!("{} {female}", pick(rng, WOMEN_RU))
+        } else {
+            format!("{} {male}", pick(rng, MEN_RU))
+        }
     }
 }
 
