@@ -5,13 +5,15 @@
 
 pub mod auth;
 pub mod json;
+pub mod live;
 pub mod masking;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use dialogdesk_store::Store;
@@ -30,6 +32,9 @@ pub struct ApiConfig {
     pub jwt_secret: String,
     /// How long an operator's token lives, in seconds.
     pub jwt_ttl_seconds: i64,
+    /// Live events a stream client may fall behind by before it is dropped
+    /// (it resumes with `Last-Event-ID`); see `live::relay::CLIENT_BUFFER`.
+    pub live_client_buffer: usize,
 }
 
 /// Operators' tokens last a working shift by default.
@@ -67,6 +72,14 @@ impl Application {
             login_limiter: Arc::new(auth::login_limit::LoginLimiter::default()),
         });
         let spec = openapi();
+        let metrics = Arc::new(metrics::Metrics::default());
+        let hub = web::Data::new(live::relay::LiveHub::start(
+            state.store.clone(),
+            metrics.clone(),
+            config.live_client_buffer,
+        )?);
+        let recorder = metrics.clone();
+        let metrics = web::Data::from(metrics);
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -77,15 +90,36 @@ impl Application {
                 )
                 .split_for_parts();
             app.app_data(state.clone())
+                .app_data(hub.clone())
+                .app_data(metrics.clone())
                 .app_data(web::QueryConfig::default().error_handler(problem::query_error))
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
+                .wrap_fn({
+                    let recorder = recorder.clone();
+                    move |req, service| {
+                        let started = std::time::Instant::now();
+                        let (route, method) = metrics::labels(&req);
+                        let recorder = recorder.clone();
+                        let response = service.call(req);
+                        async move {
+                            let response = response.await?;
+                            let seconds = started.elapsed().as_secs_f64();
+                            recorder.observe(&route, &method, response.status().as_u16(), seconds);
+                            Ok(response)
+                        }
+                    }
+                })
+                // The path without its query string: `?token=` must not reach the logs.
                 .wrap(
-                    actix_web::middleware::Logger::new("%r %s %Dms").log_target("dialogdesk::http"),
+                    actix_web::middleware::Logger::new("%{method}xi %U %s %Dms")
+                        .custom_request_replace("method", |req| req.method().to_string())
+                        .log_target("dialogdesk::http"),
                 )
                 .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
                 .service(web::redirect("/api/docs", "/api/docs/"))
                 .service(routes::health::healthz)
                 .service(routes::health::readyz)
+                .route("/metrics", web::get().to(metrics::metrics))
                 .default_service(web::to(routes::not_found::not_found))
         })
         .listen(listener)

@@ -16,6 +16,7 @@ cursor: pass `next_cursor` back as `cursor`.",
         license(name = "MIT")
     ),
     modifiers(&SecuritySchemes),
+    components(schemas(crate::routes::stream::LiveEventBody)),
     tags(
         (name = "auth", description = "Operators log in for a short-lived JWT"),
         (name = "dialogs", description = "The chats page: lists, counts, one dialog, settings, messages, timeline"),
@@ -23,6 +24,7 @@ cursor: pass `next_cursor` back as `cursor`.",
         (name = "records", description = "Records → Dialog list of finished dialogs (heads of sales)"),
         (name = "analytics", description = "Finished dialogs per employee, channel and day; manager stats"),
         (name = "administration", description = "Operators, channels, flows and steps, tags, API tokens"),
+        (name = "live", description = "Server-sent events: dialogs, messages, counts and timelines as they change"),
     )
 )]
 pub struct ApiDoc;

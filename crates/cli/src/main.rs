@@ -127,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
                 bind: bind.clone(),
                 jwt_secret,
                 jwt_ttl_seconds: jwt_ttl_minutes * 60,
+                live_client_buffer: dialogdesk_api::live::relay::CLIENT_BUFFER,
             };
             let app = Application::build(&config, store)?;
             let host = bind

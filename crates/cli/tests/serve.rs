@@ -29,10 +29,10 @@ impl Drop for Server {
 
 fn serve(database_url: &str, data_dir: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dialogdesk"))
+        .env_remove("DIALOGDESK_JWT_SECRET")
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .env("DATABASE_URL", database_url)
         .env("DIALOGDESK_DATA_DIR", data_dir)
-        .env_remove("DIALOGDESK_JWT_SECRET")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

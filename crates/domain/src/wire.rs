@@ -256,3 +256,106 @@ pub struct Page<T> {
     /// Pass as `cursor` to get the next page; `null` at the end.
     pub next_cursor: Option<String>,
 }
+
+/// The nine status counts, without the personal `favourites` (live events
+/// go to every operator; each client keeps its own favourites count).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusCounts {
+    /// Every dialog.
+    pub all: i64,
+    /// `auto`.
+    pub auto: i64,
+    /// `manual`.
+    pub manual: i64,
+    /// `ignore`.
+    pub ignore: i64,
+    /// `waiting`.
+    pub waiting: i64,
+    /// `start`.
+    pub start: i64,
+    /// `error`.
+    pub error: i64,
+    /// `blocked`.
+    pub blocked: i64,
+    /// `stopped`.
+    pub stopped: i64,
+    /// `finished`.
+    pub finished: i64,
+}
+
+impl From<Counts> for StatusCounts {
+    fn from(c: Counts) -> StatusCounts {
+        StatusCounts {
+            all: c.all,
+            auto: c.auto,
+            manual: c.manual,
+            ignore: c.ignore,
+            waiting: c.waiting,
+            start: c.start,
+            error: c.error,
+            blocked: c.blocked,
+            stopped: c.stopped,
+            finished: c.finished,
+        }
+    }
+}
+
+/// Live event `dialog.updated`: a dialog's state after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DialogUpdated {
+    /// The dialog.
+    pub id: DialogId,
+    /// Its status.
+    pub status: Status,
+    /// Its manager.
+    pub assignee_id: Option<OperatorId>,
+    /// Its flow.
+    pub flow_id: Option<FlowId>,
+    /// Its step.
+    pub step_id: Option<StepId>,
+    /// Its version (for the settings save).
+    pub version: i64,
+    /// When the last message was sent.
+    pub last_message_at: DateTime<Utc>,
+    /// How many messages.
+    pub message_count: i64,
+}
+
+/// Live event `message.created`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageCreated {
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// The message.
+    pub message: crate::entities::Message,
+}
+
+/// Live event `timeline.appended`: the entries one change wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineAppended {
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// The new entries, oldest first.
+    pub events: Vec<crate::entities::TimelineEvent>,
+}
+
+/// Live event `counts.changed`: the status counts after a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountsChanged {
+    /// The counts now.
+    pub counts: StatusCounts,
+}
+
+/// Live event `resync`: the stream cannot replay what the client missed
+/// (too old, or the client fell behind); refetch lists and counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resync {
+    /// Why.
+    pub reason: String,
+}

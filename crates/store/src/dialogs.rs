@@ -11,10 +11,10 @@ use crate::error::{is_unique_violation, StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{now, to_db};
-use crate::{DbConnection, Store};
+use crate::{live, DbConnection, Store};
 use chrono::{DateTime, Utc};
 use dialogdesk_domain::machine::TimelineChange;
-use dialogdesk_domain::wire::Page;
+use dialogdesk_domain::wire::{self, Page};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 use serde_json::json;
@@ -275,6 +275,7 @@ pub fn apply_event(
             ))
             .execute(conn)?;
     }
+    let mut written = Vec::with_capacity(transition.timeline.len());
     for change in &transition.timeline {
         if let TimelineChange::Tags { added, removed } = change {
             for tag in added {
@@ -298,28 +299,107 @@ pub fn apply_event(
             }
         }
         let (before_value, after_value) = timeline_values(change, message_id);
+        let (before_value, after_value) = (before_value.to_string(), after_value.to_string());
         let (actor_kind, actor_id) = actor_columns(event.actor);
-        diesel::insert_into(events::table)
+        let id: i64 = diesel::insert_into(events::table)
             .values((
                 events::dialog_id.eq(dialog_id.0),
                 events::kind.eq(change.kind()),
                 events::actor_kind.eq(actor_kind),
                 events::actor_id.eq(actor_id),
                 events::reason.eq(&transition.reason),
-                events::before_value.eq(before_value.to_string()),
-                events::after_value.eq(after_value.to_string()),
+                events::before_value.eq(&before_value),
+                events::after_value.eq(&after_value),
                 events::created_at.eq(at),
             ))
-            .execute(conn)?;
+            .returning(events::id)
+            .get_result(conn)?;
+        let row = EventRow {
+            id,
+            dialog_id: dialog_id.0,
+            kind: change.kind().to_owned(),
+            actor_kind: actor_kind.to_owned(),
+            actor_id,
+            reason: transition.reason.clone(),
+            before_value,
+            after_value,
+            created_at: at,
+        };
+        written.push(row.into_event()?);
     }
     if let Some((from, to)) = transition.status_changed() {
         bump_counters(conn, Some(from), to)?;
     }
+    record_live_events(conn, dialog_id, &transition, message_id, written)?;
     Ok(Applied {
         dialog_id,
         transition,
         message_id,
     })
+}
+
+/// The live events of one applied change, in its transaction.
+fn record_live_events(
+    conn: &mut DbConnection,
+    dialog_id: DialogId,
+    transition: &Transition,
+    message_id: Option<MessageId>,
+    written: Vec<TimelineEvent>,
+) -> StoreResult<()> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    live::begin_events(conn)?;
+    let row = dialog_row(conn, dialog_id)?;
+    let after = &transition.after;
+    live::record(
+        conn,
+        live::kind::DIALOG_UPDATED,
+        Some(dialog_id),
+        &wire::DialogUpdated {
+            id: dialog_id,
+            status: after.status,
+            assignee_id: after.assignee_id,
+            flow_id: after.flow_id,
+            step_id: after.step_id,
+            version: after.version,
+            last_message_at: crate::time::from_db(row.last_message_at),
+            message_count: after.message_count,
+        },
+    )?;
+    if let Some(id) = message_id {
+        let message: MessageRow = messages::table
+            .find(id.0)
+            .select(MessageRow::as_select())
+            .first(conn)?;
+        live::record(
+            conn,
+            live::kind::MESSAGE_CREATED,
+            Some(dialog_id),
+            &wire::MessageCreated {
+                dialog_id,
+                message: message.into_message()?,
+            },
+        )?;
+    }
+    live::record(
+        conn,
+        live::kind::TIMELINE_APPENDED,
+        Some(dialog_id),
+        &wire::TimelineAppended {
+            dialog_id,
+            events: written,
+        },
+    )?;
+    if transition.status_changed().is_some() {
+        live::record(
+            conn,
+            live::kind::COUNTS_CHANGED,
+            None,
+            &serde_json::json!({}),
+        )?;
+    }
+    Ok(())
 }
 
 /// The before and after of one timeline entry, as JSON.
@@ -439,6 +519,13 @@ pub fn insert_dialog(
         .returning(dialogs::id)
         .get_result(conn)?;
     bump_counters(conn, None, Status::Start)?;
+    live::begin_events(conn)?;
+    live::record(
+        conn,
+        live::kind::COUNTS_CHANGED,
+        None,
+        &serde_json::json!({}),
+    )?;
     Ok(DialogId(id))
 }
 

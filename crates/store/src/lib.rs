@@ -16,6 +16,7 @@ pub mod db;
 pub mod dialogs;
 pub mod error;
 pub mod listing;
+pub mod live;
 #[expect(
     missing_docs,
     reason = "row structs mirror the columns of schema.rs one to one"
@@ -48,6 +49,8 @@ pub struct Store {
     /// transaction turns would-be `SQLITE_BUSY` failures (a reader upgrading
     /// to a writer) into an orderly queue inside this process.
     write_lock: Arc<Mutex<()>>,
+    /// Wakes the live-event relay after each commit.
+    commit_signal: Arc<live::CommitSignal>,
 }
 
 impl Store {
@@ -60,6 +63,7 @@ impl Store {
             pool,
             target,
             write_lock: Arc::new(Mutex::new(())),
+            commit_signal: Arc::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -103,7 +107,11 @@ impl Store {
         };
         let mut pooled = self.connection()?;
         let conn: &mut DbConnection = &mut pooled;
-        conn.transaction(f)
+        let outcome = conn.transaction(f);
+        if outcome.is_ok() {
+            self.commit_signal.notify();
+        }
+        outcome
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -154,6 +154,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    live_events (id) {
+        id -> BigInt,
+        kind -> Text,
+        dialog_id -> Nullable<BigInt>,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_events_meta (id) {
+        id -> BigInt,
+        pruned_through -> BigInt,
+    }
+}
+
+diesel::table! {
     status_counters (status) {
         status -> Text,
         count -> BigInt,
@@ -183,4 +200,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     status_counters,
     api_tokens,
+    live_events,
+    live_events_meta,
 );

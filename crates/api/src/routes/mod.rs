@@ -9,6 +9,7 @@ pub mod health;
 pub mod inbound;
 pub mod not_found;
 pub mod records;
+pub mod stream;
 
 use crate::problem::ApiError;
 use actix_web::web;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(inbound::deliver_inbound)
         .service(records::csv::export_records_csv)
         .service(records::list::list_records)
+        .service(stream::open_stream)
         .configure(analytics::configure)
         .configure(admin::configure);
 }

@@ -1,0 +1,141 @@
+//! The relay: a thread that wakes on commits (this process's signal, and on
+//! PostgreSQL other processes' `NOTIFY`), reads new outbox rows in order and
+//! broadcasts them. The broadcast never waits for a receiver: a receiver
+//! that falls behind by more than the buffer is told it lagged and is
+//! dropped by its stream, which the client then resumes with `Last-Event-ID`.
+
+use super::{LiveEvent, Shared};
+use crate::metrics::Metrics;
+use dialogdesk_store::live::{kind, LiveRow};
+use dialogdesk_store::Store;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Events a slow client may fall behind by before it is dropped (the
+/// default of `ApiConfig::live_client_buffer`).
+pub const CLIENT_BUFFER: usize = 1024;
+/// The replay buffer: events older than this are pruned…
+pub const REPLAY_AGE: chrono::Duration = chrono::Duration::minutes(5);
+/// …and never more than this many are kept.
+pub const REPLAY_ROWS: i64 = 10_000;
+/// How often PostgreSQL notifications are looked for.
+const PG_POLL: Duration = Duration::from_millis(10);
+/// Even without a signal, look now and then (another process on SQLite,
+/// a lost notification after a reconnect).
+const IDLE_LOOK: Duration = Duration::from_secs(1);
+const PRUNE_EVERY: Duration = Duration::from_secs(30);
+
+/// The sending side of the live events of this process.
+#[derive(Clone)]
+pub struct LiveHub {
+    sender: broadcast::Sender<Shared>,
+}
+
+impl LiveHub {
+    /// A receiver of every event relayed from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Shared> {
+        self.sender.subscribe()
+    }
+
+    /// Starts the relay thread.
+    pub fn start(
+        store: Store,
+        metrics: Arc<Metrics>,
+        client_buffer: usize,
+    ) -> anyhow::Result<LiveHub> {
+        let (sender, _) = broadcast::channel(client_buffer.max(1));
+        let hub = LiveHub {
+            sender: sender.clone(),
+        };
+        let last = store.latest_live_event_id()?;
+        std::thread::Builder::new()
+            .name("dialogdesk-live-relay".into())
+            .spawn(move || relay(store, sender, metrics, last))?;
+        Ok(hub)
+    }
+}
+
+/// Turns an outbox row into what clients receive; `counts.changed` carries
+/// the counts read now, so the newest such event always equals `GET /counts`.
+pub fn to_event(store: &Store, row: LiveRow) -> anyhow::Result<LiveEvent> {
+    let data = if row.kind == kind::COUNTS_CHANGED {
+        serde_json::to_string(&dialogdesk_domain::wire::CountsChanged {
+            counts: store.status_counts()?,
+        })?
+    } else {
+        row.payload
+    };
+    Ok(LiveEvent {
+        id: row.id,
+        kind: row.kind,
+        data,
+    })
+}
+
+fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>, mut last: i64) {
+    let signal = store.commit_signal();
+    let mut listener = None;
+    let mut seen = signal.generation();
+    let mut last_prune = Instant::now();
+    loop {
+        if store.target().is_sqlite() {
+            seen = signal.wait_after(seen, IDLE_LOOK);
+        } else {
+            if listener.is_none() {
+                listener = store.listen().unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "cannot LISTEN for live events; retrying");
+                    None
+                });
+            }
+            let started = Instant::now();
+            loop {
+                let generation = signal.wait_after(seen, PG_POLL);
+                let notified = match listener.as_mut().map(|l| l.poll()) {
+                    Some(Ok(n)) => n,
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "lost the LISTEN connection; reconnecting");
+                        listener = None;
+                        true
+                    }
+                    None => false,
+                };
+                if generation != seen || notified || started.elapsed() >= IDLE_LOOK {
+                    seen = generation;
+                    break;
+                }
+            }
+        }
+        loop {
+            let rows = match store.live_events_after(last, 500) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading live events failed");
+                    std::thread::sleep(Duration::from_millis(200));
+                    break;
+                }
+            };
+            let more = rows.len() == 500;
+            for row in rows {
+                last = row.id;
+                match to_event(&store, row) {
+                    Ok(event) => {
+                        metrics.event_published();
+                        // No receivers is fine: nobody is watching.
+                        let _ = sender.send(Arc::new(event));
+                    }
+                    Err(e) => tracing::warn!(error = %e, "relaying a live event failed"),
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+        if last_prune.elapsed() >= PRUNE_EVERY {
+            last_prune = Instant::now();
+            if let Err(e) = store.prune_live_events(REPLAY_ROWS, REPLAY_AGE) {
+                tracing::warn!(error = %e, "pruning live events failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Several API processes on one PostgreSQL database: a change made through
+//! one process reaches the stream clients of another (LISTEN/NOTIFY).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is how a test reports a failure"
+)]
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(database_url: &str, demo: bool) -> Server {
+    let data = std::env::temp_dir();
+    let mut args = vec!["serve", "--bind", "127.0.0.1:0"];
+    if demo {
+        args.push("--demo");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dialogdesk"))
+        .args(&args)
+        .env("DATABASE_URL", database_url)
+        .env("DIALOGDESK_DATA_DIR", data)
+        .env("DIALOGDESK_JWT_SECRET", "shared-by-both-processes")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut server = Server {
+        child,
+        base: String::new(),
+    };
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("dialogdesk printed its address")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("dialogdesk listening on ") {
+            server.base = url.to_owned();
+            // Keep draining stdout so the process never blocks on it.
+            std::thread::spawn(move || for _ in lines {});
+            return server;
+        }
+    }
+}
+
+/// Reads `event:`/`data:` pairs from a stream in a thread.
+fn events(base: &str, token: &str) -> mpsc::Receiver<(String, Value)> {
+    let response = reqwest::blocking::Client::builder()
+        .timeout(None)
+        .build()
+        .unwrap()
+        .get(format!("{base}/api/v1/stream"))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut kind = String::new();
+        for line in BufReader::new(response).lines().map_while(Result::ok) {
+            if let Some(k) = line.strip_prefix("event: ") {
+                kind = k.to_owned();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                if tx
+                    .send((kind.clone(), serde_json::from_str(d).unwrap()))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn a_save_through_one_process_reaches_the_stream_of_another() {
+    let admin_url = std::env::var("DATABASE_URL_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let mut admin = match PgConnection::establish(&admin_url) {
+        Ok(conn) => conn,
+        Err(e) if std::env::var("DIALOGDESK_REQUIRE_PG").as_deref() != Ok("1") => {
+            eprintln!(
+                "PostgreSQL is not reachable at {admin_url} ({e}): skipping the two-process test"
+            );
+            return;
+        }
+        Err(e) => panic!("PostgreSQL is required but not reachable: {e}"),
+    };
+    let name = format!("dd_two_{}", std::process::id());
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let url = format!("{base}/{name}");
+    let outcome = std::panic::catch_unwind(|| {
+        let a = serve(&url, true);
+        let b = serve(&url, false);
+        let http = reqwest::blocking::Client::new();
+        let login: Value = http
+            .post(format!("{}/api/v1/auth/login", a.base))
+            .json(&json!({"email": "operator@demo.local", "password": "operator-demo"}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let token = login["access_token"].as_str().unwrap();
+        let on_b = events(&b.base, token);
+        std::thread::sleep(Duration::from_millis(300));
+
+        let manual: Value = http
+            .get(format!("{}/api/v1/dialogs?view=manual&limit=1", a.base))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let dialog = &manual["items"][0];
+        let id = dialog["id"].as_i64().unwrap();
+        let saved = http
+            .put(format!("{}/api/v1/dialogs/{id}/settings", a.base))
+            .bearer_auth(token)
+            .json(&json!({"version": dialog["version"], "status": "finished"}))
+            .send()
+            .unwrap();
+        assert_eq!(saved.status(), 200);
+
+        let mut updated = None;
+        let mut counts = None;
+        while updated.is_none() || counts.is_none() {
+            let (kind, data) = on_b
+                .recv_timeout(Duration::from_secs(10))
+                .expect("process B relays process A's change");
+            match kind.as_str() {
+                "dialog.updated" if data["id"] == id => updated = Some(data),
+                "counts.changed" => counts = Some(data),
+                _ => {}
+            }
+        }
+        assert_eq!(updated.unwrap()["status"], "finished");
+        let now: Value = http
+            .get(format!("{}/api/v1/dialogs/counts", b.base))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let counts = counts.unwrap();
+        for key in ["all", "manual", "finished", "auto", "ignore"] {
+            assert_eq!(counts["counts"][key], now[key], "{key}");
+        }
+        assert_eq!(now["finished"], 81);
+    });
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

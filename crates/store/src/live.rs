@@ -1,0 +1,237 @@
+//! The outbox of live events.
+//!
+//! Every change writes its events into `live_events` inside its own
+//! transaction: a rolled-back change emits nothing. After commit the events
+//! are announced: on PostgreSQL by `NOTIFY` (issued inside the transaction,
+//! delivered by the server only on commit, to every process), and in this
+//! process by the commit signal. Each process's relay then reads the new
+//! rows and hands them to its stream clients. The same rows, kept a few
+//! minutes, are the replay buffer for clients that reconnect.
+
+use crate::error::StoreResult;
+use crate::schema::*;
+use crate::time::{now, to_db};
+use crate::{DbConnection, Store};
+use chrono::Duration;
+use dialogdesk_domain::wire::{Counts, StatusCounts};
+use dialogdesk_domain::{DialogId, Status};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde::Serialize;
+use std::sync::{Arc, Condvar, Mutex};
+
+/// The PostgreSQL notification channel.
+pub const CHANNEL: &str = "dialogdesk_events";
+
+/// Any number, the same in every process: serialises the tail of
+/// event-writing transactions so that outbox ids follow commit order (a
+/// relay reading "ids after the last one seen" then never skips one).
+const OUTBOX_LOCK: i64 = 0x6469_616c_6f67;
+
+/// The kinds of live events.
+pub mod kind {
+    /// A dialog's state changed.
+    pub const DIALOG_UPDATED: &str = "dialog.updated";
+    /// A message was stored.
+    pub const MESSAGE_CREATED: &str = "message.created";
+    /// Timeline entries were written.
+    pub const TIMELINE_APPENDED: &str = "timeline.appended";
+    /// The tab counts changed (the payload is read fresh when relayed).
+    pub const COUNTS_CHANGED: &str = "counts.changed";
+}
+
+/// One stored live event.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct LiveRow {
+    /// Global, increasing id (the SSE `id`).
+    pub id: i64,
+    /// One of [`kind`].
+    pub kind: String,
+    /// The dialog it concerns.
+    pub dialog_id: Option<i64>,
+    /// JSON.
+    pub payload: String,
+}
+
+/// Starts writing events in a transaction: takes the outbox lock and queues
+/// the notification (PostgreSQL only; SQLite writers are one at a time).
+pub fn begin_events(conn: &mut DbConnection) -> StoreResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        pg.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({OUTBOX_LOCK}); NOTIFY {CHANNEL}"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Writes one event in the caller's transaction (after `begin_events`).
+pub fn record(
+    conn: &mut DbConnection,
+    kind: &str,
+    dialog: Option<DialogId>,
+    payload: &impl Serialize,
+) -> StoreResult<()> {
+    let payload =
+        serde_json::to_string(payload).map_err(|e| crate::StoreError::Database(e.into()))?;
+    diesel::insert_into(live_events::table)
+        .values((
+            live_events::kind.eq(kind),
+            live_events::dialog_id.eq(dialog.map(|d| d.0)),
+            live_events::payload.eq(payload),
+            live_events::created_at.eq(to_db(now())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Wakes this process's relay after each commit.
+#[derive(Debug, Default)]
+pub struct CommitSignal {
+    generation: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl CommitSignal {
+    /// Called after a write transaction committed.
+    pub fn notify(&self) {
+        let mut g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
+        *g += 1;
+        self.changed.notify_all();
+    }
+
+    /// The current generation, to wait for a later one.
+    pub fn generation(&self) -> u64 {
+        *self.generation.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until a commit after `seen`, or the timeout; returns the
+    /// generation now.
+    pub fn wait_after(&self, seen: u64, timeout: std::time::Duration) -> u64 {
+        let g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
+        let (g, _) = self
+            .changed
+            .wait_timeout_while(g, timeout, |g| *g == seen)
+            .unwrap_or_else(|p| p.into_inner());
+        *g
+    }
+}
+
+/// A dedicated PostgreSQL connection that `LISTEN`s on [`CHANNEL`].
+pub struct PgListener {
+    conn: diesel::PgConnection,
+}
+
+impl PgListener {
+    /// Whether notifications arrived since the last call (never blocks).
+    pub fn poll(&mut self) -> StoreResult<bool> {
+        let mut any = false;
+        for notification in self.conn.notifications_iter() {
+            notification?;
+            any = true;
+        }
+        Ok(any)
+    }
+}
+
+impl Store {
+    /// This process's commit signal.
+    pub fn commit_signal(&self) -> Arc<CommitSignal> {
+        self.commit_signal.clone()
+    }
+
+    /// A listener for other processes' commits; `None` on SQLite, where one
+    /// process owns the database.
+    pub fn listen(&self) -> StoreResult<Option<PgListener>> {
+        let crate::DatabaseTarget::Postgres(url) = self.target() else {
+            return Ok(None);
+        };
+        let mut conn = diesel::PgConnection::establish(url)
+            .map_err(|e| crate::StoreError::Database(e.into()))?;
+        conn.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+        Ok(Some(PgListener { conn }))
+    }
+
+    /// Live events after `id`, oldest first, at most `limit`.
+    pub fn live_events_after(&self, id: i64, limit: i64) -> StoreResult<Vec<LiveRow>> {
+        self.read(|conn| {
+            Ok(live_events::table
+                .filter(live_events::id.gt(id))
+                .order_by(live_events::id)
+                .limit(limit)
+                .select((
+                    live_events::id,
+                    live_events::kind,
+                    live_events::dialog_id,
+                    live_events::payload,
+                ))
+                .load(conn)?)
+        })
+    }
+
+    /// The newest live event id (0 when none).
+    pub fn latest_live_event_id(&self) -> StoreResult<i64> {
+        self.read(|conn| {
+            let max: Option<i64> = live_events::table
+                .select(diesel::dsl::max(live_events::id))
+                .first(conn)?;
+            let pruned = pruned_through(conn)?;
+            Ok(max.unwrap_or(0).max(pruned))
+        })
+    }
+
+    /// Events up to this id were pruned: a client that last saw an older
+    /// one cannot be replayed and must resync.
+    pub fn live_pruned_through(&self) -> StoreResult<i64> {
+        self.read(pruned_through)
+    }
+
+    /// Keeps the replay buffer bounded: events older than `max_age`, and all
+    /// but the newest `max_rows`, go.
+    pub fn prune_live_events(&self, max_rows: i64, max_age: Duration) -> StoreResult<usize> {
+        self.write(|conn| {
+            let newest: Option<i64> = live_events::table
+                .select(diesel::dsl::max(live_events::id))
+                .first(conn)?;
+            let Some(newest) = newest else { return Ok(0) };
+            let cut_by_count = newest - max_rows;
+            let cut_by_age: Option<i64> = live_events::table
+                .filter(live_events::created_at.lt(to_db(now() - max_age)))
+                .select(diesel::dsl::max(live_events::id))
+                .first(conn)?;
+            let cut = cut_by_count.max(cut_by_age.unwrap_or(0));
+            if cut <= pruned_through(conn)? {
+                return Ok(0);
+            }
+            let n =
+                diesel::delete(live_events::table.filter(live_events::id.le(cut))).execute(conn)?;
+            diesel::update(live_events_meta::table.find(1))
+                .set(live_events_meta::pruned_through.eq(cut))
+                .execute(conn)?;
+            Ok(n)
+        })
+    }
+
+    /// The status counts from the counters (as the tabs show them).
+    pub fn status_counts(&self) -> StoreResult<StatusCounts> {
+        self.read(|conn| {
+            let rows: Vec<(String, i64)> = status_counters::table
+                .select((status_counters::status, status_counters::count))
+                .load(conn)?;
+            let mut counts = Counts::default();
+            for (status, n) in rows {
+                counts.set(crate::models::parse_stored::<Status>(&status)?, n);
+            }
+            counts.all = counts.status_sum();
+            Ok(counts.into())
+        })
+    }
+}
+
+fn pruned_through(conn: &mut DbConnection) -> StoreResult<i64> {
+    Ok(live_events_meta::table
+        .find(1)
+        .select(live_events_meta::pruned_through)
+        .first::<i64>(conn)
+        .optional()?
+        .unwrap_or(0))
+}

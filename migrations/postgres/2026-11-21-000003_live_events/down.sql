@@ -1,0 +1,3 @@
+DROP TABLE live_events_meta;
+DROP INDEX live_events_created;
+DROP TABLE live_events;
