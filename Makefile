@@ -7,13 +7,14 @@ DATABASE_URL ?= sqlite://data/dialogdesk.db
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 export DATABASE_URL_PG
 
-.PHONY: help setup build run test check fmt clippy wasm-check pg-notice openapi
+.PHONY: help setup build run test check fmt clippy wasm-check pg-notice openapi bench
 
 help:
 	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
 	@echo "make test   every test: Rust (SQLite + PostgreSQL), wasm build of the domain, fmt, clippy"
 	@echo "make check  fmt, clippy -D warnings, wasm build of the domain crate"
 	@echo "make openapi  regenerate openapi/openapi.json from the code (commit the result)"
+	@echo "make bench  measure; figures are printed as ratios to a baseline of the same run"
 
 setup:
 	@scripts/setup.sh
@@ -52,3 +53,7 @@ test: check pg-notice
 openapi:
 	$(CARGO) run -q -p dialogdesk-cli -- openapi > openapi/openapi.json
 	@echo "wrote openapi/openapi.json"
+
+# Speed is measured here, never asserted in a test.
+bench: setup
+	$(CARGO) bench -p dialogdesk-api --bench fanout
