@@ -35,6 +35,8 @@ pub struct ApiConfig {
     /// Live events a stream client may fall behind by before it is dropped
     /// (it resumes with `Last-Event-ID`); see `live::relay::CLIENT_BUFFER`.
     pub live_client_buffer: usize,
+    /// The built web app (trunk's `dist` folder), served at `/`.
+    pub spa_dir: std::path::PathBuf,
 }
 
 /// Operators' tokens last a working shift by default.
@@ -80,6 +82,7 @@ impl Application {
         )?);
         let recorder = metrics.clone();
         let metrics = web::Data::from(metrics);
+        let spa = web::Data::new(routes::spa::SpaDir(config.spa_dir.clone()));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -92,6 +95,7 @@ impl Application {
             app.app_data(state.clone())
                 .app_data(hub.clone())
                 .app_data(metrics.clone())
+                .app_data(spa.clone())
                 .app_data(web::QueryConfig::default().error_handler(problem::query_error))
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
                 .wrap_fn({
@@ -120,7 +124,7 @@ impl Application {
                 .service(routes::health::healthz)
                 .service(routes::health::readyz)
                 .route("/metrics", web::get().to(metrics::metrics))
-                .default_service(web::to(routes::not_found::not_found))
+                .default_service(web::to(routes::spa::fallback))
         })
         .listen(listener)
         .context("starting the HTTP server")?

@@ -77,3 +77,55 @@ async fn swagger_ui_is_served_without_the_network() {
         .unwrap();
     assert_eq!(bundle.status(), 200);
 }
+
+#[tokio::test]
+async fn the_web_app_is_served_with_a_history_fallback_and_cache_headers() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    for path in ["/", "/chats/manual", "/records"] {
+        let page = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
+        assert!(page
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>dialogdesk</title>"));
+    }
+    let asset = app
+        .http
+        .get(format!("{}/app-0123abcd.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 200);
+    assert!(asset.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    // API paths never fall back to the app.
+    let missing = app
+        .http
+        .get(format!("{}/api/v1/nothing", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            missing.status().as_u16(),
+            missing.headers()["content-type"].to_str().unwrap()
+        ),
+        (404, "application/problem+json")
+    );
+    let post = app
+        .http
+        .post(format!("{}/chats", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 404);
+}

@@ -59,6 +59,9 @@ enum Command {
         /// Seed the demo data when the database is empty, and print the demo logins.
         #[arg(long)]
         demo: bool,
+        /// The built web app (trunk's output), served at `/`.
+        #[arg(long, env = "DIALOGDESK_SPA_DIR", default_value = "frontend/dist")]
+        spa_dir: std::path::PathBuf,
     },
     /// Print the OpenAPI document (JSON) of the API.
     Openapi,
@@ -114,6 +117,7 @@ async fn main() -> anyhow::Result<()> {
             jwt_secret,
             jwt_ttl_minutes,
             demo,
+            spa_dir,
         } => {
             let store = open(&cli.database_url)?;
             if demo {
@@ -128,6 +132,7 @@ async fn main() -> anyhow::Result<()> {
                 jwt_secret,
                 jwt_ttl_seconds: jwt_ttl_minutes * 60,
                 live_client_buffer: dialogdesk_api::live::relay::CLIENT_BUFFER,
+                spa_dir,
             };
             let app = Application::build(&config, store)?;
             let host = bind

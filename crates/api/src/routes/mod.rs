@@ -9,6 +9,7 @@ pub mod health;
 pub mod inbound;
 pub mod not_found;
 pub mod records;
+pub mod spa;
 pub mod stream;
 
 use crate::problem::ApiError;

@@ -108,6 +108,19 @@ fn database(backend: Backend) -> Option<(String, Cleanup)> {
     }
 }
 
+/// A stand-in for trunk's output: an index page and one hashed asset.
+fn spa_fixture() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dd-spa-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>dialogdesk</title><div id=app></div>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app-0123abcd.js"), "console.log('app')").unwrap();
+    dir
+}
+
 /// Starts the server; `None` when the backend is not available here.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let (url, cleanup) = database(backend)?;
@@ -134,6 +147,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         jwt_ttl_seconds: 3600,
         // Small, so tests can push a client past it.
         live_client_buffer: LIVE_CLIENT_BUFFER,
+        spa_dir: spa_fixture(),
     };
     let app = Application::build(&config, store.clone()).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
