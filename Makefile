@@ -7,11 +7,11 @@ DATABASE_URL ?= sqlite://data/dialogdesk.db
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 export DATABASE_URL_PG
 
-.PHONY: help setup build run test check fmt clippy wasm-check pg-notice openapi bench
+.PHONY: help setup build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test
 
 help:
 	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
-	@echo "make test   every test: Rust (SQLite + PostgreSQL), wasm build of the domain, fmt, clippy"
+	@echo "make test   every test: Rust (SQLite + PostgreSQL), the SPA in headless Chromium, wasm builds, fmt, clippy"
 	@echo "make check  fmt, clippy -D warnings, wasm build of the domain crate"
 	@echo "make openapi  regenerate openapi/openapi.json from the code (commit the result)"
 	@echo "make bench  measure; figures are printed as ratios to a baseline of the same run"
@@ -19,8 +19,12 @@ help:
 setup:
 	@scripts/setup.sh
 
-build: setup
+build: setup spa
 	$(CARGO) build --release -p dialogdesk-cli
+
+# The web app (Leptos, wasm32) into frontend/dist, which `dialogdesk serve` serves at /.
+spa: setup
+	cd frontend && trunk build --release --offline
 
 run: build
 	DATABASE_URL='$(DATABASE_URL)' ./target/release/dialogdesk serve --demo
@@ -30,6 +34,7 @@ fmt:
 
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p dialogdesk-frontend --target wasm32-unknown-unknown -- -D warnings
 
 wasm-check:
 	$(CARGO) build -p dialogdesk-domain --target wasm32-unknown-unknown
@@ -46,8 +51,13 @@ pg-notice:
 	  echo "PostgreSQL not reachable at $(DATABASE_URL_PG): skipping the PostgreSQL half of the tests"; \
 	fi
 
-test: check pg-notice
+test: check pg-notice spa
 	$(CARGO) test --workspace
+	$(MAKE) browser-test
+
+# The SPA in headless Chromium against a freshly started server with demo data.
+browser-test:
+	scripts/browser-test.sh
 
 # The committed spec; a test fails when it drifts from what the server serves.
 openapi:
@@ -55,5 +65,7 @@ openapi:
 	@echo "wrote openapi/openapi.json"
 
 # Speed is measured here, never asserted in a test.
-bench: setup
+bench: setup spa
 	$(CARGO) bench -p dialogdesk-api --bench fanout
+	@echo "SPA release bundle:"
+	@scripts/bundle-size.sh

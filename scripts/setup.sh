@@ -30,3 +30,28 @@ if ! { [ -e /usr/include/postgresql/libpq-fe.h ] || pkg-config --exists libpq 2>
   apt_install libpq-dev
 fi
 command -v cc >/dev/null || { say "installing a C compiler for the bundled SQLite"; apt_install build-essential; }
+
+# The SPA: trunk and wasm-bindgen-cli at the versions the build needs.
+# trunk 0.21.14 with --locked (newer ones need a newer rustc); wasm-bindgen-cli
+# without --locked (its lock names a crate version the registry lacks), at the
+# wasm-bindgen version of Cargo.lock, so the two always match.
+if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
+  say "installing trunk 0.21.14 (a few minutes, once)"
+  cargo install trunk --version 0.21.14 --locked --quiet
+fi
+wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -n "$wbg" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
+  say "installing wasm-bindgen-cli $wbg (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$wbg" --quiet
+fi
+
+# Browser tests: Debian's Chromium (never a browser a tool downloads) and
+# the e2e packages from the committed lock.
+if [ "${DIALOGDESK_SETUP_BROWSER:-1}" = 1 ]; then
+  command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
+  command -v node >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
+  if [ ! -d e2e/node_modules/playwright-core ]; then
+    say "installing the e2e packages (npm ci)"
+    (cd e2e && npm ci --no-audit --no-fund --silent)
+  fi
+fi

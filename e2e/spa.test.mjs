@@ -1,0 +1,142 @@
+// Browser test of the SPA against a running `dialogdesk serve --demo`
+// (DIALOGDESK_URL), in Debian's headless Chromium driven by playwright-core.
+// Screenshots of each step go to e2e/artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.DIALOGDESK_URL ?? 'http://127.0.0.1:8080';
+const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function apiToken(email, password) {
+  const r = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  assert.equal(r.status, 200);
+  return (await r.json()).access_token;
+}
+
+async function api(token, path) {
+  const r = await fetch(`${BASE}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200, path);
+  return r.json();
+}
+
+async function login(page, email, password) {
+  await page.goto(BASE);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=dialog-list]');
+}
+
+async function tabCounts(page) {
+  const counts = {};
+  for (const view of ['all', 'favourites', 'auto', 'manual', 'ignore', 'waiting', 'start', 'error', 'blocked', 'stopped', 'finished']) {
+    const text = await page.textContent(`[data-testid=count-${view}]`);
+    counts[view] = Number(text.replace(/[^0-9]/g, ''));
+  }
+  return counts;
+}
+
+test('an operator works a dialog: tabs and counts, User Data save, live counts', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  await login(page, 'admin@demo.local', 'admin-demo');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=count-all]').textContent.includes('…'));
+  const token = await apiToken('admin@demo.local', 'admin-demo');
+  const fromApi = await api(token, '/api/v1/dialogs/counts');
+  const shown = await tabCounts(page);
+  assert.deepEqual(shown, fromApi, 'the 11 tabs show the counts of GET /counts');
+  await page.screenshot({ path: `${ARTIFACTS}chats.png` });
+
+  // Manual tab, open the first dialog, User Data → status Finished → Save.
+  await page.click('[data-testid=tab-manual]');
+  await page.waitForURL(/\/chats\/manual/);
+  await page.waitForSelector('[data-testid=dialog-row]');
+  await page.click('[data-testid=dialog-row] button.row');
+  await page.waitForSelector('[data-testid=message]');
+  await page.click('[data-testid=user-data-toggle]');
+  await page.waitForSelector('[data-testid=user-data]');
+  const flowOptions = await page.$$eval('[data-testid=ud-flow] option', (o) => o.map((x) => x.value).filter(Boolean));
+  assert.ok(flowOptions.length >= 2, 'flows are offered');
+  await page.selectOption('[data-testid=ud-status]', 'finished');
+  await page.screenshot({ path: `${ARTIFACTS}chats-user-data.png` });
+  const before = await tabCounts(page);
+  await page.click('[data-testid=ud-save]');
+  await page.waitForFunction((manual) => {
+    const n = Number(document.querySelector('[data-testid=count-manual]').textContent.replace(/[^0-9]/g, ''));
+    return n === manual - 1;
+  }, before.manual, { timeout: 10000 });
+  const afterSave = await tabCounts(page);
+  assert.equal(afterSave.finished, before.finished + 1);
+  assert.deepEqual(afterSave, await api(token, '/api/v1/dialogs/counts'));
+  await page.waitForSelector('[data-testid=chat-status].st-finished');
+  await page.screenshot({ path: `${ARTIFACTS}chats-saved.png` });
+
+  // Change the step: flow and step in User Data, then Save.
+  await page.selectOption('[data-testid=ud-flow]', flowOptions[0]);
+  const steps = await page.$$eval('[data-testid=ud-step] option', (o) => o.map((x) => x.value).filter(Boolean));
+  await page.selectOption('[data-testid=ud-step]', steps[0]);
+  await page.click('[data-testid=ud-save]');
+  await page.waitForSelector('[data-testid=chat-status].st-auto', { timeout: 10000 });
+  await context.close();
+});
+
+test('a head sorts the Dialog list both ways and searches by a phone fragment', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  await login(page, 'head@demo.local', 'head-demo');
+  await page.click('a[href="/records"]');
+  await page.waitForSelector('[data-testid=record-row]');
+  const column = async () => page.$$eval('[data-testid=record-messages]', (c) => c.map((x) => Number(x.textContent)));
+  await page.click('[data-testid=sort-message_count]');
+  await page.waitForFunction(() => document.querySelector('th[aria-sort=descending] [data-testid=sort-message_count]'));
+  await page.waitForTimeout(300);
+  let values = await column();
+  assert.deepEqual(values, [...values].sort((a, b) => b - a), 'largest first');
+  await page.click('[data-testid=sort-message_count]');
+  await page.waitForFunction(() => document.querySelector('th[aria-sort=ascending] [data-testid=sort-message_count]'));
+  await page.waitForTimeout(300);
+  values = await column();
+  assert.deepEqual(values, [...values].sort((a, b) => a - b), 'smallest first');
+  await page.screenshot({ path: `${ARTIFACTS}records.png`, fullPage: true });
+
+  const number = (await page.textContent('[data-testid=record-row] td.number')).replace(/[^0-9]/g, '');
+  const fragment = number.slice(4, 9);
+  await page.fill('[data-testid=records-search]', fragment);
+  await page.press('[data-testid=records-search]', 'Enter');
+  await page.waitForFunction((f) => {
+    const cells = [...document.querySelectorAll('[data-testid=record-row] td.number')];
+    return cells.length > 0 && cells.every((c) => c.textContent.replace(/[^0-9]/g, '').includes(f));
+  }, fragment, { timeout: 10000 });
+  await context.close();
+});
+
+test('an admin sees the settings; the language switches to English and back', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  await login(page, 'admin@demo.local', 'admin-demo');
+  await page.click('a[href="/settings"]');
+  await page.waitForSelector('.settings section');
+  assert.ok((await page.textContent('.settings')).includes('Сотрудники'));
+  await page.screenshot({ path: `${ARTIFACTS}settings.png`, fullPage: true });
+  await page.click('[data-testid=lang-switch]');
+  await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Operators'));
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.click('[data-testid=lang-switch]');
+  await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Сотрудники'));
+  await context.close();
+});

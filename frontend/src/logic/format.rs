@@ -1,0 +1,154 @@
+//! Dates and numbers as each language writes them.
+
+use super::i18n::{tr, Lang};
+use chrono::{DateTime, Datelike, FixedOffset, Offset, Utc};
+
+const MONTHS_RU: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `12 345` in Russian (narrow no-break space), `12,345` in English.
+pub fn number(lang: Lang, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = match lang {
+        Lang::Ru => "\u{202f}",
+        Lang::En => ",",
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// `14:05`.
+pub fn time(at: DateTime<FixedOffset>) -> String {
+    at.format("%H:%M").to_string()
+}
+
+/// `21 ноября 2026` / `21 Nov 2026`.
+pub fn date(lang: Lang, at: DateTime<FixedOffset>) -> String {
+    let m = at.month0() as usize;
+    match lang {
+        Lang::Ru => format!("{} {} {}", at.day(), MONTHS_RU[m], at.year()),
+        Lang::En => format!("{} {} {}", at.day(), MONTHS_EN[m], at.year()),
+    }
+}
+
+/// `21.11.2026 14:05` / `21 Nov 2026, 14:05`.
+pub fn date_time(lang: Lang, at: DateTime<FixedOffset>) -> String {
+    match lang {
+        Lang::Ru => at.format("%d.%m.%Y %H:%M").to_string(),
+        Lang::En => format!("{}, {}", date(lang, at), time(at)),
+    }
+}
+
+/// What a dialog list shows for the last message: the time today, the date otherwise.
+pub fn short(lang: Lang, at: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String {
+    if at.date_naive() == now.date_naive() {
+        time(at)
+    } else {
+        match lang {
+            Lang::Ru => at.format("%d.%m").to_string(),
+            Lang::En => format!("{} {}", at.day(), MONTHS_EN[at.month0() as usize]),
+        }
+    }
+}
+
+/// The label of a day separator in the chat.
+pub fn day_separator(lang: Lang, at: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String {
+    if at.date_naive() == now.date_naive() {
+        tr(lang, "chats.today")
+    } else {
+        date(lang, at)
+    }
+}
+
+/// A UTC time in the browser's offset (minutes east of UTC).
+pub fn local(at: DateTime<Utc>, offset_minutes: i32) -> DateTime<FixedOffset> {
+    let offset = FixedOffset::east_opt(offset_minutes * 60)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(Utc.fix()));
+    at.with_timezone(&offset)
+}
+
+/// Initials for an avatar: `Анна Кузнецова` → `АК`.
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    if letters.is_empty() {
+        "?".to_owned()
+    } else {
+        letters.to_uppercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_grouped_per_language() {
+        assert_eq!(number(Lang::En, 1234567), "1,234,567");
+        assert_eq!(number(Lang::Ru, 12345), "12\u{202f}345");
+        assert_eq!(number(Lang::En, 999), "999");
+        assert_eq!(number(Lang::En, -1000), "-1,000");
+    }
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let t = at("2026-11-21T14:05:00+03:00");
+        assert_eq!(date(Lang::Ru, t), "21 ноября 2026");
+        assert_eq!(date(Lang::En, t), "21 Nov 2026");
+        assert_eq!(date_time(Lang::Ru, t), "21.11.2026 14:05");
+        assert_eq!(short(Lang::Ru, t, at("2026-11-21T20:00:00+03:00")), "14:05");
+        assert_eq!(short(Lang::Ru, t, at("2026-11-22T10:00:00+03:00")), "21.11");
+        assert_eq!(
+            day_separator(Lang::Ru, t, at("2026-11-21T23:00:00+03:00")),
+            "Сегодня"
+        );
+    }
+
+    #[test]
+    fn utc_is_shown_in_the_browsers_offset() {
+        let utc = DateTime::parse_from_rfc3339("2026-11-21T22:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(time(local(utc, 180)), "01:30");
+        assert_eq!(local(utc, 180).day(), 22);
+    }
+
+    #[test]
+    fn initials_come_from_the_first_two_words() {
+        assert_eq!(initials("Анна Кузнецова"), "АК");
+        assert_eq!(initials("emma"), "E");
+        assert_eq!(initials("  "), "?");
+    }
+}

@@ -1,0 +1,7 @@
+//! The SPA's logic that needs no browser: translations, formatting, sort and
+//! URL state. Unit-tested natively (`cargo test -p dialogdesk-frontend`).
+
+pub mod format;
+pub mod i18n;
+pub mod sort;
+pub mod url;

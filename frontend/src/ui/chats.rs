@@ -1,0 +1,436 @@
+//! The chats page: status tabs with live counts, the dialog list of the
+//! active tab (search, filters, sort, infinite scroll), and the open chat.
+
+use super::api::{self, Items};
+use super::chat::ChatPanel;
+use super::ctx::{ctx, t, tnow};
+use crate::logic::format;
+use crate::logic::url::{chats_path, query, view_from_segment};
+use dialogdesk_domain::wire::{Counts, DialogListItem, Page};
+use dialogdesk_domain::{Channel, Flow, Operator, Tag, View};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// The catalog the filters and the User Data panel offer.
+#[derive(Clone, Default)]
+pub struct Catalog {
+    /// Managers.
+    pub operators: Vec<Operator>,
+    /// Channels.
+    pub channels: Vec<Channel>,
+    /// Flows with steps.
+    pub flows: Vec<Flow>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// Loads the catalog into a signal.
+pub fn load_catalog(into: RwSignal<Catalog>) {
+    spawn_local(async move {
+        let operators = api::get::<Items<Operator>>("/api/v1/operators")
+            .await
+            .map(|i| i.items)
+            .unwrap_or_default();
+        let channels = api::get::<Items<Channel>>("/api/v1/channels")
+            .await
+            .map(|i| i.items)
+            .unwrap_or_default();
+        let flows = api::get::<Items<Flow>>("/api/v1/flows")
+            .await
+            .map(|i| i.items)
+            .unwrap_or_default();
+        let tags = api::get::<Items<Tag>>("/api/v1/tags")
+            .await
+            .map(|i| i.items)
+            .unwrap_or_default();
+        into.set(Catalog {
+            operators,
+            channels,
+            flows,
+            tags,
+        });
+    });
+}
+
+/// Filters of the list.
+#[derive(Clone, Default, PartialEq)]
+struct Filters {
+    q: String,
+    assignee_id: String,
+    channel_id: String,
+    tag_id: String,
+    flow_id: String,
+    sort: String,
+}
+
+impl Filters {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("q", self.q.trim().to_owned()),
+            ("assignee_id", self.assignee_id.clone()),
+            ("channel_id", self.channel_id.clone()),
+            ("tag_id", self.tag_id.clone()),
+            ("flow_id", self.flow_id.clone()),
+        ]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pairs().iter().all(|(_, v)| v.is_empty())
+    }
+}
+
+/// The page.
+#[component]
+pub fn Chats() -> impl IntoView {
+    let ctx = ctx();
+    let params = use_params_map();
+    let query_map = use_query_map();
+    let view_now = Memo::new(move |_| view_from_segment(params.get().get("view").as_deref()));
+    let selected = Memo::new(move |_| {
+        query_map
+            .get()
+            .get("dialog")
+            .and_then(|d| d.parse::<i64>().ok())
+    });
+    let catalog = RwSignal::new(Catalog::default());
+    load_catalog(catalog);
+
+    let filters = RwSignal::new(Filters {
+        sort: "last_message_at".into(),
+        ..Filters::default()
+    });
+    let counts = RwSignal::new(None::<Counts>);
+    let items = RwSignal::new(Vec::<DialogListItem>::new());
+    let next = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    // Each reload gets a number; answers of older reloads are dropped.
+    let generation = StoredValue::new(0u32);
+
+    let list_url = move |cursor: Option<String>| {
+        let f = filters.get_untracked();
+        let mut pairs = f.pairs();
+        pairs.push(("view", view_now.get_untracked().as_str().to_owned()));
+        pairs.push(("sort", f.sort.clone()));
+        pairs.push((
+            "order",
+            if f.sort == "client_name" {
+                "asc".into()
+            } else {
+                "desc".into()
+            },
+        ));
+        pairs.push(("limit", "50".into()));
+        pairs.push(("cursor", cursor.unwrap_or_default()));
+        format!("/api/v1/dialogs{}", query(&pairs))
+    };
+    let load_counts = move || {
+        let url = format!(
+            "/api/v1/dialogs/counts{}",
+            query(&filters.get_untracked().pairs())
+        );
+        spawn_local(async move {
+            if let Ok(c) = api::get::<Counts>(&url).await {
+                counts.set(Some(c));
+            }
+        });
+    };
+    let reload = move || {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        loading.set(true);
+        let url = list_url(None);
+        spawn_local(async move {
+            let page = api::get::<Page<DialogListItem>>(&url).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            loading.set(false);
+            match page {
+                Ok(p) => {
+                    error.set(None);
+                    items.set(p.items);
+                    next.set(p.next_cursor);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let load_more = move || {
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
+        if loading.get_untracked() {
+            return;
+        }
+        loading.set(true);
+        let url = list_url(Some(cursor));
+        let mine = generation.get_value();
+        spawn_local(async move {
+            let page = api::get::<Page<DialogListItem>>(&url).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            loading.set(false);
+            if let Ok(p) = page {
+                items.update(|v| v.extend(p.items));
+                next.set(p.next_cursor);
+            }
+        });
+    };
+    // Reload when the tab, the filters or a resync say so.
+    Effect::new(move |_| {
+        view_now.track();
+        filters.track();
+        ctx.live.resync.track();
+        reload();
+        load_counts();
+    });
+    // Live counts: exact without filters; with filters, ask again.
+    Effect::new(move |_| {
+        if let Some(status_counts) = ctx.live.counts.get() {
+            if filters.get_untracked().is_empty() {
+                counts.update(|c| {
+                    let favourites = c.map(|c| c.favourites).unwrap_or(0);
+                    *c = Some(Counts {
+                        all: status_counts.all,
+                        favourites,
+                        auto: status_counts.auto,
+                        manual: status_counts.manual,
+                        ignore: status_counts.ignore,
+                        waiting: status_counts.waiting,
+                        start: status_counts.start,
+                        error: status_counts.error,
+                        blocked: status_counts.blocked,
+                        stopped: status_counts.stopped,
+                        finished: status_counts.finished,
+                    });
+                });
+            } else {
+                load_counts();
+            }
+        }
+    });
+    // Live dialogs: move, add or drop the changed one.
+    Effect::new(move |_| {
+        let Some(update) = ctx.live.dialog.get() else {
+            return;
+        };
+        let id = update.id;
+        let view = view_now.get_untracked();
+        if !filters.get_untracked().is_empty() {
+            reload();
+            return;
+        }
+        spawn_local(async move {
+            let Ok(dialog) = api::get::<DialogListItem>(&format!("/api/v1/dialogs/{id}")).await
+            else {
+                return;
+            };
+            let belongs = match view {
+                View::All => true,
+                View::Favourites => dialog.favourite,
+                other => other.status() == Some(dialog.status),
+            };
+            items.update(|list| {
+                let at = list.iter().position(|d| d.id == id);
+                match (at, belongs) {
+                    (Some(i), true) => list[i] = dialog,
+                    (Some(i), false) => {
+                        list.remove(i);
+                    }
+                    (None, true) => list.insert(0, dialog),
+                    (None, false) => {}
+                }
+            });
+        });
+    });
+    let on_favourite = move |id: i64, on: bool| {
+        spawn_local(async move {
+            let method = if on { "PUT" } else { "DELETE" };
+            if api::send_empty(
+                method,
+                &format!("/api/v1/dialogs/{id}/favourite"),
+                None::<&()>,
+            )
+            .await
+            .is_ok()
+            {
+                items.update(|list| {
+                    if let Some(d) = list.iter_mut().find(|d| d.id.0 == id) {
+                        d.favourite = on;
+                    }
+                });
+                counts.update(|c| {
+                    if let Some(c) = c {
+                        c.favourites += if on { 1 } else { -1 };
+                    }
+                });
+            }
+        });
+    };
+    let navigate = use_navigate();
+    let open = move |id: i64| {
+        navigate(
+            &chats_path(view_now.get_untracked(), Some(id)),
+            Default::default(),
+        )
+    };
+    let set_filter = move |f: fn(&mut Filters, String)| {
+        move |ev: leptos::ev::Event| filters.update(|x| f(x, event_target_value(&ev)))
+    };
+
+    view! {
+        <div class="chats">
+            <Tabs view=view_now counts=counts/>
+            <section class="dialog-list" aria-label=t("nav.chats")>
+                <div class="list-tools">
+                    <input type="search" class="search" placeholder=t("common.search") aria-label=t("common.search")
+                        prop:value=move || filters.get().q
+                        on:change=set_filter(|f, v| f.q = v)/>
+                    <details>
+                        <summary>{t("chats.filters")}</summary>
+                        <div class="filters">
+                            <select aria-label=t("ud.manager") on:change=set_filter(|f, v| f.assignee_id = v)>
+                                <option value="">{t("chats.any_manager")}</option>
+                                {move || catalog.get().operators.into_iter().map(|o| view! { <option value=o.id.0.to_string()>{o.name}</option> }).collect_view()}
+                            </select>
+                            <select aria-label=t("ud.channel") on:change=set_filter(|f, v| f.channel_id = v)>
+                                <option value="">{t("chats.any_channel")}</option>
+                                {move || catalog.get().channels.into_iter().map(|c| view! { <option value=c.id.0.to_string()>{c.name}</option> }).collect_view()}
+                            </select>
+                            <select aria-label=t("ud.tags") on:change=set_filter(|f, v| f.tag_id = v)>
+                                <option value="">{t("chats.any_tag")}</option>
+                                {move || catalog.get().tags.into_iter().map(|c| view! { <option value=c.id.0.to_string()>{c.name}</option> }).collect_view()}
+                            </select>
+                            <select aria-label=t("ud.flow") on:change=set_filter(|f, v| f.flow_id = v)>
+                                <option value="">{t("chats.any_flow")}</option>
+                                {move || catalog.get().flows.into_iter().map(|c| view! { <option value=c.id.0.to_string()>{c.name}</option> }).collect_view()}
+                            </select>
+                            <select aria-label=t("chats.sort") on:change=set_filter(|f, v| f.sort = v)>
+                                {["last_message_at", "created_at", "client_name", "message_count", "status"].into_iter().map(|s| {
+                                    let key = format!("sort.{s}");
+                                    view! { <option value=s>{move || tnow(&key)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </details>
+                </div>
+                <ul class="items" data-testid="dialog-list"
+                    on:scroll=move |ev| {
+                        let el: web_sys::HtmlElement = event_target(&ev);
+                        if el.scroll_top() + el.client_height() >= el.scroll_height() - 80 { load_more(); }
+                    }>
+                    {move || error.get().map(|m| view! { <li class="error" role="alert">{m}</li> })}
+                    <For each=move || items.get() key=|d| (d.id, d.version, d.message_count, d.favourite) let:d>
+                        <DialogRow dialog=d selected=selected on_open=open.clone() on_favourite=on_favourite/>
+                    </For>
+                    {move || (items.get().is_empty() && !loading.get() && error.get().is_none()).then(|| view! { <li class="empty">{t("common.empty")}</li> })}
+                    {move || loading.get().then(|| view! { <li class="loading">{t("common.loading")}</li> })}
+                    {move || (next.get().is_some() && !loading.get()).then(|| view! { <li><button class="ghost wide" on:click=move |_| load_more()>{t("common.load_more")}</button></li> })}
+                </ul>
+            </section>
+            <section class="chat-area">
+                {move || match selected.get() {
+                    Some(id) => view! { <ChatPanel dialog_id=id catalog=catalog read_only=false/> }.into_any(),
+                    None => view! { <p class="pick">{t("chats.pick")}</p> }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn Tabs(view: Memo<View>, counts: RwSignal<Option<Counts>>) -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <nav class="tabs" aria-label="status">
+            {View::ALL.iter().map(|v| {
+                let v = *v;
+                let label_key = format!("tab.{}", v.as_str());
+                let hint_key = format!("tabhint.{}", v.as_str());
+                let count = move || counts.get().map(|c| match v.status() {
+                    Some(s) => c.of(s),
+                    None if v == View::All => c.all,
+                    None => c.favourites,
+                });
+                view! {
+                    <a href=chats_path(v, None) class:active=move || view.get() == v
+                        title=move || tnow(&hint_key) data-testid=format!("tab-{}", v.as_str())>
+                        <span class="tab-name">{move || tnow(&label_key)}</span>
+                        <span class="count" data-testid=format!("count-{}", v.as_str())>
+                            {move || count().map(|n| format::number(ctx.lang.get(), n)).unwrap_or_else(|| "…".into())}
+                        </span>
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn DialogRow(
+    dialog: DialogListItem,
+    selected: Memo<Option<i64>>,
+    on_open: impl Fn(i64) + Clone + Send + Sync + 'static,
+    on_favourite: impl Fn(i64, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = ctx();
+    let id = dialog.id.0;
+    let fav = dialog.favourite;
+    let status = dialog.status;
+    let now = chrono::Utc::now();
+    let offset = -(js_sys_offset());
+    let last = dialog.last_message.clone();
+    let when = last
+        .as_ref()
+        .map(|m| {
+            format::short(
+                ctx.lang.get_untracked(),
+                format::local(m.at, offset),
+                format::local(now, offset),
+            )
+        })
+        .unwrap_or_default();
+    let preview = last
+        .map(|m| {
+            if m.text.is_empty() {
+                format!("[{}]", m.kind)
+            } else {
+                m.text
+            }
+        })
+        .unwrap_or_default();
+    let open = on_open.clone();
+    view! {
+        <li class="dialog" class:selected=move || selected.get() == Some(id) data-testid="dialog-row" data-id=id.to_string()>
+            <button class="row" on:click=move |_| open(id)>
+                <span class="avatar" aria-hidden="true">{format::initials(&dialog.client.name)}</span>
+                <span class="body">
+                    <span class="line1">
+                        <strong class="name">{dialog.client.name.clone()}</strong>
+                        <span class="time">{when}</span>
+                    </span>
+                    <span class="line2">
+                        <span class="phone">{dialog.client.phone.clone().unwrap_or_default()}</span>
+                        <span class=format!("channel ch-{}", dialog.channel.kind.as_str())>{dialog.channel.name.clone()}</span>
+                        <span class=format!("badge st-{}", status.as_str())>{move || tnow(&format!("status.{}", status.as_str()))}</span>
+                    </span>
+                    <span class="preview">{preview}</span>
+                    <span class="line3">
+                        {dialog.tags.iter().map(|tag| view! { <span class="tag" style=format!("--tag:{}", tag.color)>{tag.name.clone()}</span> }).collect_view()}
+                        <span class="assignee">{dialog.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_default()}</span>
+                    </span>
+                </span>
+            </button>
+            <button class="star" class:on=fav aria-pressed=fav.to_string() aria-label=t("chats.favourite")
+                on:click=move |_| on_favourite(id, !fav)>{if fav { "★" } else { "☆" }}</button>
+        </li>
+    }
+}
+
+/// The browser's offset from UTC, in minutes west (as `Date.getTimezoneOffset`).
+pub fn js_sys_offset() -> i32 {
+    js_sys::Date::new_0().get_timezone_offset() as i32
+}

@@ -1,0 +1,13 @@
+//! The browser side: Leptos components (wasm32 only).
+
+pub mod api;
+pub mod app;
+pub mod charts;
+pub mod chat;
+pub mod chats;
+pub mod ctx;
+pub mod live;
+pub mod login;
+pub mod records;
+pub mod settings;
+pub mod user_data;

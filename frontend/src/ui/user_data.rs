@@ -1,0 +1,254 @@
+//! The User Data panel: chat settings (manager, status, flow and step,
+//! tags; one Save), client information, and the live timeline.
+
+use super::api;
+use super::chats::{js_sys_offset, Catalog};
+use super::ctx::{ctx, t, tnow};
+use crate::logic::format;
+use dialogdesk_domain::wire::DialogListItem;
+use dialogdesk_domain::{Author, Status, TimelineEvent};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Map, Value};
+
+/// The form's state, compared with the dialog to know what changed.
+#[derive(Clone, PartialEq)]
+struct Form {
+    assignee: String,
+    status: String,
+    flow: String,
+    step: String,
+    tags: Vec<i64>,
+}
+
+impl Form {
+    fn of(d: &DialogListItem) -> Form {
+        Form {
+            assignee: d
+                .assignee
+                .as_ref()
+                .map(|a| a.id.0.to_string())
+                .unwrap_or_default(),
+            status: String::new(),
+            flow: d
+                .flow
+                .as_ref()
+                .map(|f| f.id.0.to_string())
+                .unwrap_or_default(),
+            step: d
+                .step
+                .as_ref()
+                .map(|s| s.id.0.to_string())
+                .unwrap_or_default(),
+            tags: {
+                let mut t: Vec<i64> = d.tags.iter().map(|t| t.id.0).collect();
+                t.sort();
+                t
+            },
+        }
+    }
+
+    /// The save body: only what changed, with the version.
+    fn body(&self, original: &Form, version: i64) -> Map<String, Value> {
+        let mut body = Map::new();
+        body.insert("version".into(), json!(version));
+        let id = |s: &str| s.parse::<i64>().ok().map_or(Value::Null, |n| json!(n));
+        if self.assignee != original.assignee {
+            body.insert("assignee_id".into(), id(&self.assignee));
+        }
+        if !self.status.is_empty() {
+            body.insert("status".into(), json!(self.status));
+        }
+        if self.flow != original.flow || self.step != original.step {
+            body.insert("flow_id".into(), id(&self.flow));
+            body.insert("step_id".into(), id(&self.step));
+        }
+        if self.tags != original.tags {
+            body.insert("tag_ids".into(), json!(self.tags));
+        }
+        body
+    }
+}
+
+/// The panel.
+#[component]
+pub fn UserData(
+    dialog: DialogListItem,
+    catalog: RwSignal<Catalog>,
+    timeline: RwSignal<Vec<TimelineEvent>>,
+    read_only: bool,
+    on_saved: impl Fn(DialogListItem) + Copy + Send + Sync + 'static,
+    on_reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = ctx();
+    let original = Form::of(&dialog);
+    let form = RwSignal::new(original.clone());
+    let saving = RwSignal::new(false);
+    let problem = RwSignal::new(None::<(String, bool)>);
+    let version = dialog.version;
+    let id = dialog.id.0;
+    let lead_wrote_last = dialog
+        .last_message
+        .as_ref()
+        .is_some_and(|m| m.author == Author::Lead);
+    let original_for_changed = original.clone();
+    let changed = move || form.get() != original_for_changed;
+    let original_for_save = original.clone();
+    let save = move |_| {
+        let body = form.get_untracked().body(&original_for_save, version);
+        saving.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let result: api::ApiResult<DialogListItem> = api::send(
+                "PUT",
+                &format!("/api/v1/dialogs/{id}/settings"),
+                Some(&body),
+            )
+            .await;
+            saving.set(false);
+            match result {
+                Ok(fresh) => on_saved(fresh),
+                Err(e) => problem.set(Some((e.message, e.status == 409))),
+            }
+        });
+    };
+    let offset = -js_sys_offset();
+    let client = dialog.client.clone();
+    let steps_of_flow = move || {
+        let flow = form.get().flow;
+        catalog
+            .get()
+            .flows
+            .into_iter()
+            .find(|f| f.id.0.to_string() == flow)
+            .map(|f| f.steps)
+            .unwrap_or_default()
+    };
+    let settable: Vec<Status> = Status::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.settable_by_hand())
+        .collect();
+    view! {
+        <aside class="user-data" aria-label=t("ud.title") data-testid="user-data">
+            <h2>{t("ud.title")}</h2>
+            <section>
+                <h3>{t("ud.settings")}</h3>
+                <fieldset disabled=read_only>
+                    <label>{t("ud.manager")}
+                        <select data-testid="ud-manager" on:change=move |ev| form.update(|f| f.assignee = event_target_value(&ev))>
+                            <option value="" selected=move || form.get().assignee.is_empty()>{t("ud.no_manager")}</option>
+                            {move || catalog.get().operators.into_iter().filter(|o| o.active).map(|o| {
+                                let value = o.id.0.to_string();
+                                let v2 = value.clone();
+                                view! { <option value=value selected=move || form.get().assignee == v2>{o.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t("ud.status")}
+                        <select data-testid="ud-status" on:change=move |ev| form.update(|f| f.status = event_target_value(&ev))>
+                            <option value="">{t("ud.keep_status")}" ("{tnow(&format!("status.{}", dialog.status.as_str()))}")"</option>
+                            {settable.into_iter().map(|s| {
+                                let disabled = s == Status::Ignore && !lead_wrote_last;
+                                view! {
+                                    <option value=s.as_str() disabled=disabled
+                                        title=move || if disabled { tnow("ud.ignore_disabled") } else { String::new() }>
+                                        {move || tnow(&format!("status.{}", s.as_str()))}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    {(!lead_wrote_last).then(|| view! { <p class="hint">{t("ud.ignore_disabled")}</p> })}
+                    <label>{t("ud.flow")}
+                        <select data-testid="ud-flow" on:change=move |ev| form.update(|f| { f.flow = event_target_value(&ev); f.step.clear(); })>
+                            <option value="" selected=move || form.get().flow.is_empty()>{t("ud.no_flow")}</option>
+                            {move || catalog.get().flows.into_iter().map(|fl| {
+                                let value = fl.id.0.to_string();
+                                let v2 = value.clone();
+                                view! { <option value=value selected=move || form.get().flow == v2>{fl.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t("ud.step")}
+                        <select data-testid="ud-step" on:change=move |ev| form.update(|f| f.step = event_target_value(&ev))>
+                            <option value="" selected=move || form.get().step.is_empty()>{t("common.none")}</option>
+                            {move || steps_of_flow().into_iter().map(|s| {
+                                let value = s.id.0.to_string();
+                                let v2 = value.clone();
+                                let finish = s.finish_status;
+                                view! {
+                                    <option value=value selected=move || form.get().step == v2>
+                                        {s.name}" · "{move || tnow(&format!("finish.{}", finish.as_str()))}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <div class="tag-picker" role="group" aria-label=t("ud.tags")>
+                        <span class="label">{t("ud.tags")}</span>
+                        {move || catalog.get().tags.into_iter().map(|tag| {
+                            let tag_id = tag.id.0;
+                            view! {
+                                <label class="tag-check" style=format!("--tag:{}", tag.color)>
+                                    <input type="checkbox" prop:checked=move || form.get().tags.contains(&tag_id)
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            form.update(|f| {
+                                                f.tags.retain(|t| *t != tag_id);
+                                                if on { f.tags.push(tag_id); f.tags.sort(); }
+                                            });
+                                        }/>
+                                    {tag.name}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    {move || problem.get().map(|(message, conflict)| view! {
+                        <div class="error" role="alert">
+                            {conflict.then(|| view! { <strong>{t("ud.conflict")}" "</strong> })}
+                            {message}
+                            {conflict.then(|| view! { <button class="ghost" on:click=move |_| on_reload()>{t("common.reload")}</button> })}
+                        </div>
+                    })}
+                    <button class="primary" data-testid="ud-save" disabled=move || !changed() || saving.get() on:click=save>
+                        {move || if saving.get() { tnow("common.saving") } else { tnow("common.save") }}
+                    </button>
+                </fieldset>
+            </section>
+            <section>
+                <h3>{t("ud.client")}</h3>
+                <dl>
+                    <dt>{t("ud.name")}</dt><dd>{client.name.clone()}</dd>
+                    <dt>{t("ud.phone")}</dt><dd>{client.phone.clone().unwrap_or_default()}</dd>
+                    <dt>{t("ud.channel")}</dt><dd>{dialog.channel.name.clone()}</dd>
+                    <dt>{t("ud.created")}</dt><dd>{move || format::date_time(ctx.lang.get(), format::local(client.created_at, offset))}</dd>
+                    {(!dialog.client.custom_fields.is_empty()).then(|| view! {
+                        <dt>{t("ud.fields")}</dt>
+                        <dd>{dialog.client.custom_fields.iter().map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect::<Vec<_>>().join(", ")}</dd>
+                    })}
+                </dl>
+            </section>
+            <section>
+                <h3>{t("ud.timeline")}</h3>
+                <ol class="timeline" data-testid="timeline">
+                    {move || timeline.get().into_iter().rev().take(50).map(|e| {
+                        let when = format::date_time(ctx.lang.get(), format::local(e.at, offset));
+                        let what = match e.kind.as_str() {
+                            "status_changed" => format!("{} → {}", tnow(&format!("status.{}", e.before.trim_matches('"'))), tnow(&format!("status.{}", e.after.trim_matches('"')))),
+                            "message_added" => String::new(),
+                            _ => e.reason.clone(),
+                        };
+                        view! {
+                            <li class=format!("ev {}", e.kind)>
+                                <span class="what">{tnow(&format!("event.{}", e.kind))}</span>
+                                " "<span>{what}</span>
+                                <time>{when}</time>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        </aside>
+    }
+}
