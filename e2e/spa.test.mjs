@@ -130,8 +130,10 @@ test('an admin sees the settings; the language switches to English and back', as
   const page = await context.newPage();
   await login(page, 'admin@demo.local', 'admin-demo');
   await page.click('a[href="/settings"]');
-  await page.waitForSelector('.settings section');
+  await page.waitForSelector('.settings section tbody tr');
   assert.ok((await page.textContent('.settings')).includes('Сотрудники'));
+  assert.equal(await page.locator('.settings section').first().locator('tbody tr').count(), 3, 'the three demo operators');
+  await page.waitForSelector('.settings .flow li');
   await page.screenshot({ path: `${ARTIFACTS}settings.png`, fullPage: true });
   await page.click('[data-testid=lang-switch]');
   await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Operators'));
