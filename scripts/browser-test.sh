@@ -4,7 +4,7 @@
 # and stops it. Screenshots land in e2e/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${DIALOGDESK_BIN:-target/debug/dialogdesk}
+bin=${DIALOGDESK_BIN:-${CARGO_TARGET_DIR:-target}/debug/dialogdesk}
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 DATABASE_URL="sqlite://$work/e2e.db" DIALOGDESK_DATA_DIR="$work" DIALOGDESK_SPA_DIR=frontend/dist \
