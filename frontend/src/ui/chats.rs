@@ -61,6 +61,7 @@ struct Filters {
     channel_id: String,
     tag_id: String,
     flow_id: String,
+    step_id: String,
     sort: String,
 }
 
@@ -72,6 +73,7 @@ impl Filters {
             ("channel_id", self.channel_id.clone()),
             ("tag_id", self.tag_id.clone()),
             ("flow_id", self.flow_id.clone()),
+            ("step_id", self.step_id.clone()),
         ]
     }
 
@@ -304,10 +306,23 @@ pub fn Chats() -> impl IntoView {
                                 <option value="">{t("chats.any_tag")}</option>
                                 {move || catalog.get().tags.into_iter().map(|c| view! { <option value=c.id.0.to_string()>{c.name}</option> }).collect_view()}
                             </select>
-                            <select aria-label=t("ud.flow") on:change=set_filter(|f, v| f.flow_id = v)>
+                            <select aria-label=t("ud.flow") on:change=set_filter(|f, v| { f.flow_id = v; f.step_id.clear(); })>
                                 <option value="">{t("chats.any_flow")}</option>
                                 {move || catalog.get().flows.into_iter().map(|c| view! { <option value=c.id.0.to_string()>{c.name}</option> }).collect_view()}
                             </select>
+                            <Show when=move || !filters.get().flow_id.is_empty()>
+                                <select aria-label=t("ud.step") on:change=set_filter(|f, v| f.step_id = v)>
+                                    <option value="">{t("chats.any_step")}</option>
+                                    {move || {
+                                        let flow = filters.get().flow_id;
+                                        catalog.get().flows.into_iter().filter(|f| f.id.0.to_string() == flow).flat_map(|f| f.steps).map(|s| {
+                                            let value = s.id.0.to_string();
+                                            let v2 = value.clone();
+                                            view! { <option value=value selected=move || filters.get().step_id == v2>{s.name}</option> }
+                                        }).collect_view()
+                                    }}
+                                </select>
+                            </Show>
                             <select aria-label=t("chats.sort") on:change=set_filter(|f, v| f.sort = v)>
                                 {["last_message_at", "created_at", "client_name", "message_count", "status"].into_iter().map(|s| {
                                     let key = format!("sort.{s}");

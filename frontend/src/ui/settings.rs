@@ -116,9 +116,22 @@ pub fn Settings() -> impl IntoView {
                                     <td>{o.name}</td><td>{o.email}</td>
                                     <td>{move || tnow(&format!("role.{}", o.role.as_str()))}</td>
                                     <td>{if active { "✓" } else { "—" }}</td>
-                                    <td><button class="ghost" on:click=move |_| act("PATCH", format!("/api/v1/operators/{id}"), json!({"active": !active}))>
-                                        {move || if active { tnow("settings.deactivate") } else { tnow("settings.activate") }}
-                                    </button></td>
+                                    <td>
+                                        <button class="ghost" on:click=move |_| act("PATCH", format!("/api/v1/operators/{id}"), json!({"active": !active}))>
+                                            {move || if active { tnow("settings.deactivate") } else { tnow("settings.activate") }}
+                                        </button>
+                                        <button class="ghost" on:click=move |_| {
+                                            let asked = web_sys::window().and_then(|w| w.prompt_with_message(&tnow("settings.new_password")).ok().flatten());
+                                            if let Some(password) = asked.filter(|p| !p.is_empty()) {
+                                                spawn_local(async move {
+                                                    match api::send_empty("PUT", &format!("/api/v1/operators/{id}/password"), Some(&json!({"password": password}))).await {
+                                                        Ok(()) => error.set(None),
+                                                        Err(e) => error.set(Some(e.message)),
+                                                    }
+                                                });
+                                            }
+                                        }>{t("settings.reset_password")}</button>
+                                    </td>
                                 </tr>
                             }
                         }).collect_view()}
