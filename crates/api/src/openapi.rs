@@ -16,7 +16,15 @@ cursor: pass `next_cursor` back as `cursor`.",
         license(name = "MIT")
     ),
     modifiers(&SecuritySchemes),
-    components(schemas(crate::routes::stream::LiveEventBody)),
+    // Enums that only query parameters use: utoipa refers to them but does not collect them.
+    components(schemas(
+        crate::routes::stream::LiveEventBody,
+        dialogdesk_domain::View,
+        crate::routes::dialogs::list::DialogSortParam,
+        crate::routes::dialogs::list::OrderParam,
+        crate::routes::records::RecordSortParam,
+        crate::routes::records::csv::CsvLang,
+    )),
     tags(
         (name = "auth", description = "Operators log in for a short-lived JWT"),
         (name = "dialogs", description = "The chats page: lists, counts, one dialog, settings, messages, timeline"),
