@@ -7,12 +7,14 @@ DATABASE_URL ?= sqlite://data/dialogdesk.db
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 export DATABASE_URL_PG
 
-.PHONY: help setup build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test
+.PHONY: help setup build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test e2e api-scenarios client-ts
 
 help:
 	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
 	@echo "make test   every test: Rust (SQLite + PostgreSQL), the SPA in headless Chromium, wasm builds, fmt, clippy"
 	@echo "make check  fmt, clippy -D warnings, wasm build of the domain crate"
+	@echo "make e2e    API scenarios via the generated client + browser tests (part of make test)"
+	@echo "make client-ts  a typed TypeScript client from the committed spec"
 	@echo "make openapi  regenerate openapi/openapi.json from the code (commit the result)"
 	@echo "make bench  measure; figures are printed as ratios to a baseline of the same run"
 
@@ -53,7 +55,21 @@ pg-notice:
 
 test: check pg-notice spa
 	$(CARGO) test --workspace
-	$(MAKE) browser-test
+	$(MAKE) e2e
+
+# Black-box: API scenarios through the client generated from the committed
+# spec (generation + type check are part of it), then the SPA in Chromium.
+e2e: setup
+	$(CARGO) build -p dialogdesk-cli
+	$(MAKE) api-scenarios browser-test
+
+api-scenarios:
+	cd e2e && npm run --silent build && node --test build/api/
+
+# A typed TypeScript client (types for openapi-fetch) for QA engineers.
+client-ts: setup
+	cd e2e && npx openapi-typescript ../openapi/openapi.json -o ../clients/typescript/dialogdesk.d.ts
+	@echo "wrote clients/typescript/dialogdesk.d.ts (use with openapi-fetch)"
 
 # The SPA in headless Chromium against a freshly started server with demo data.
 browser-test:

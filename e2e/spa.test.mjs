@@ -74,6 +74,11 @@ test('an operator works a dialog: tabs and counts, User Data save, live counts',
   assert.ok(flowOptions.length >= 2, 'flows are offered');
   await page.selectOption('[data-testid=ud-status]', 'finished');
   await page.screenshot({ path: `${ARTIFACTS}chats-user-data.png` });
+  // A second browser, logged in as the head, watches the tabs.
+  const watcherContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const watcher = await watcherContext.newPage();
+  await login(watcher, 'head@demo.local', 'head-demo');
+  await watcher.waitForFunction(() => !document.querySelector('[data-testid=count-all]').textContent.includes('…'));
   const before = await tabCounts(page);
   await page.click('[data-testid=ud-save]');
   await page.waitForFunction((manual) => {
@@ -85,6 +90,13 @@ test('an operator works a dialog: tabs and counts, User Data save, live counts',
   assert.deepEqual(afterSave, await api(token, '/api/v1/dialogs/counts'));
   await page.waitForSelector('[data-testid=chat-status].st-finished');
   await page.screenshot({ path: `${ARTIFACTS}chats-saved.png` });
+  // The other browser saw it live, without a reload.
+  await watcher.waitForFunction((finished) => {
+    const n = Number(document.querySelector('[data-testid=count-finished]').textContent.replace(/[^0-9]/g, ''));
+    return n === finished;
+  }, afterSave.finished, { timeout: 10000 });
+  await watcher.screenshot({ path: `${ARTIFACTS}chats-second-browser.png` });
+  await watcherContext.close();
 
   // Change the step: flow and step in User Data, then Save.
   await page.selectOption('[data-testid=ud-flow]', flowOptions[0]);
@@ -122,6 +134,14 @@ test('a head sorts the Dialog list both ways and searches by a phone fragment', 
     const cells = [...document.querySelectorAll('[data-testid=record-row] td.number')];
     return cells.length > 0 && cells.every((c) => c.textContent.replace(/[^0-9]/g, '').includes(f));
   }, fragment, { timeout: 10000 });
+  // Export: the link downloads the CSV of the current search and sort.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=records-csv]')]);
+  const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'ID диалога,Клиент,Канал,Номер,Кто завершил,Дата завершения,Сообщений');
+  const rows = await page.locator('[data-testid=record-row]').count();
+  assert.equal(lines.length - 1, rows, 'the CSV has the rows shown');
+  assert.ok(lines.slice(1).every((l) => l.split(',')[3].replace(/[^0-9]/g, '').includes(fragment)));
   await context.close();
 });
 

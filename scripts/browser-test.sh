@@ -18,4 +18,4 @@ for _ in $(seq 120); do
 done
 [ -n "$url" ] || { echo "the server did not start"; cat "$work/server.log"; exit 1; }
 echo "browser tests against $url"
-cd e2e && DIALOGDESK_URL="$url" node --test
+cd e2e && DIALOGDESK_URL="$url" node --test spa.test.mjs

@@ -50,8 +50,11 @@ fi
 if [ "${DIALOGDESK_SETUP_BROWSER:-1}" = 1 ]; then
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
   command -v node >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
-  if [ ! -d e2e/node_modules/playwright-core ]; then
+  # Reinstall whenever the committed lock changes.
+  lock_sum=$(sha256sum e2e/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat e2e/node_modules/.dialogdesk-lock 2>/dev/null)" != "$lock_sum" ]; then
     say "installing the e2e packages (npm ci)"
     (cd e2e && npm ci --no-audit --no-fund --silent)
+    echo "$lock_sum" > e2e/node_modules/.dialogdesk-lock
   fi
 fi
