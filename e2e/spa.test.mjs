@@ -98,12 +98,22 @@ test('an operator works a dialog: tabs and counts, User Data save, live counts',
   await watcher.screenshot({ path: `${ARTIFACTS}chats-second-browser.png` });
   await watcherContext.close();
 
-  // Change the step: flow and step in User Data, then Save.
+  // Manager, flow and step, and a tag in one Save; the timeline follows live.
+  const timelineBefore = await page.locator('[data-testid=timeline] li').count();
+  const managers = await page.$$eval('[data-testid=ud-manager] option', (o) => o.map((x) => x.value).filter(Boolean));
+  const currentManager = await page.$eval('[data-testid=ud-manager]', (s) => s.value);
+  await page.selectOption('[data-testid=ud-manager]', managers.find((m) => m !== currentManager));
   await page.selectOption('[data-testid=ud-flow]', flowOptions[0]);
   const steps = await page.$$eval('[data-testid=ud-step] option', (o) => o.map((x) => x.value).filter(Boolean));
   await page.selectOption('[data-testid=ud-step]', steps[0]);
+  await page.locator('.tag-picker input[type=checkbox]').first().click();
   await page.click('[data-testid=ud-save]');
   await page.waitForSelector('[data-testid=chat-status].st-auto', { timeout: 10000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=timeline] li').length >= n + 3, timelineBefore, { timeout: 10000 });
+  const entries = await page.$$eval('[data-testid=timeline] li', (l) => l.slice(0, 4).map((x) => x.className));
+  for (const kind of ['status_changed', 'step_changed', 'assignee_changed', 'tags_changed']) {
+    assert.ok(entries.some((c) => c.includes(kind)), `the timeline shows ${kind}: ${entries}`);
+  }
   await context.close();
 });
 
