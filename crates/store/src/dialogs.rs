@@ -855,6 +855,19 @@ impl Store {
         })
     }
 
+    /// One stored message.
+    pub fn message(&self, id: MessageId) -> StoreResult<Message> {
+        self.read(|conn| {
+            messages::table
+                .find(id.0)
+                .select(MessageRow::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| StoreError::not_found("message", id.0))?
+                .into_message()
+        })
+    }
+
     /// The client of a dialog, whole.
     pub fn dialog_client(&self, dialog_id: DialogId) -> StoreResult<Client> {
         self.read(|conn| {

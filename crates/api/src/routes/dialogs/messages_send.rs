@@ -7,7 +7,6 @@ use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
-use dialogdesk_domain::wire::Page;
 use dialogdesk_domain::{DialogId, Message};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -52,15 +51,16 @@ pub async fn send_message(
     }
     let store = state.store.clone();
     let id = DialogId(path.id);
+    // By its id: the dialog's newest message may already be someone else's.
     let message = blocking(move || {
         let applied = store.operator_message(id, operator, &body.text)?;
-        let page: Page<Message> = store.messages(id, None, 1)?;
-        Ok(page
-            .items
-            .into_iter()
-            .find(|m| Some(m.id) == applied.message_id))
+        let stored = applied.message_id.ok_or_else(|| {
+            dialogdesk_store::StoreError::Database(anyhow::anyhow!(
+                "an operator reply stored no message"
+            ))
+        })?;
+        store.message(stored)
     })
-    .await?
-    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the stored reply was not found")))?;
+    .await?;
     Ok(HttpResponse::Created().json(message))
 }
