@@ -10,7 +10,7 @@ use crate::cursor::{page_of, Cursor, CursorKey};
 use crate::error::{is_unique_violation, StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
-use crate::time::{now, to_db};
+use crate::time::{from_db, now, to_db};
 use crate::{live, DbConnection, Store};
 use chrono::{DateTime, Utc};
 use dialogdesk_domain::machine::TimelineChange;
@@ -217,7 +217,7 @@ pub fn apply_event(
     let after = &transition.after;
     let at = to_db(event.at);
 
-    let message_id = match (message, &transition.timeline.last()) {
+    let stored = match (message, &transition.timeline.last()) {
         (Some(m), Some(TimelineChange::Message { author, kind })) => {
             let id: i64 = diesel::insert_into(messages::table)
                 .values((
@@ -249,7 +249,18 @@ pub fn apply_event(
                     dialogs::last_message_text.eq(&m.text),
                 ))
                 .execute(conn)?;
-            Some(MessageId(id))
+            Some(Message {
+                id: MessageId(id),
+                dialog_id,
+                author: *author,
+                operator_id: m.operator_id,
+                kind: *kind,
+                text: m.text.clone(),
+                media_url: m.media_url.clone(),
+                external_id: m.external_id.clone(),
+                // As stored: microsecond precision.
+                sent_at: from_db(to_db(m.sent_at)),
+            })
         }
         (None, _) => None,
         (Some(_), _) => {
@@ -258,6 +269,11 @@ pub fn apply_event(
             )))
         }
     };
+
+    let message_id = stored.as_ref().map(|m| m.id);
+    let last_message_at = stored
+        .as_ref()
+        .map_or(from_db(row.last_message_at), |m| m.sent_at);
 
     if !transition.is_noop() {
         diesel::update(dialogs::table.find(dialog_id.0))
@@ -330,7 +346,14 @@ pub fn apply_event(
     if let Some((from, to)) = transition.status_changed() {
         bump_counters(conn, Some(from), to)?;
     }
-    record_live_events(conn, dialog_id, &transition, message_id, written)?;
+    record_live_events(
+        conn,
+        dialog_id,
+        &transition,
+        stored,
+        last_message_at,
+        written,
+    )?;
     Ok(Applied {
         dialog_id,
         transition,
@@ -343,14 +366,14 @@ fn record_live_events(
     conn: &mut DbConnection,
     dialog_id: DialogId,
     transition: &Transition,
-    message_id: Option<MessageId>,
+    message: Option<Message>,
+    last_message_at: chrono::DateTime<chrono::Utc>,
     written: Vec<TimelineEvent>,
 ) -> StoreResult<()> {
     if written.is_empty() {
         return Ok(());
     }
     live::begin_events(conn)?;
-    let row = dialog_row(conn, dialog_id)?;
     let after = &transition.after;
     live::record(
         conn,
@@ -363,23 +386,16 @@ fn record_live_events(
             flow_id: after.flow_id,
             step_id: after.step_id,
             version: after.version,
-            last_message_at: crate::time::from_db(row.last_message_at),
+            last_message_at,
             message_count: after.message_count,
         },
     )?;
-    if let Some(id) = message_id {
-        let message: MessageRow = messages::table
-            .find(id.0)
-            .select(MessageRow::as_select())
-            .first(conn)?;
+    if let Some(message) = message {
         live::record(
             conn,
             live::kind::MESSAGE_CREATED,
             Some(dialog_id),
-            &wire::MessageCreated {
-                dialog_id,
-                message: message.into_message()?,
-            },
+            &wire::MessageCreated { dialog_id, message },
         )?;
     }
     live::record(

@@ -56,21 +56,45 @@ impl LiveHub {
     }
 }
 
-/// Turns an outbox row into what clients receive; `counts.changed` carries
-/// the counts read now, so the newest such event always equals `GET /counts`.
-pub fn to_event(store: &Store, row: LiveRow) -> anyhow::Result<LiveEvent> {
-    let data = if row.kind == kind::COUNTS_CHANGED {
-        serde_json::to_string(&dialogdesk_domain::wire::CountsChanged {
-            counts: store.status_counts()?,
-        })?
-    } else {
-        row.payload
-    };
-    Ok(LiveEvent {
-        id: row.id,
-        kind: row.kind,
-        data,
-    })
+/// Turns a batch of outbox rows into what clients receive. `counts.changed`
+/// carries the counts read once per batch, after the batch's rows were
+/// fetched, so the newest such event always equals `GET /counts`.
+pub struct EventBuilder<'a> {
+    store: &'a Store,
+    counts: Option<String>,
+}
+
+impl<'a> EventBuilder<'a> {
+    /// A builder for one batch.
+    pub fn new(store: &'a Store) -> EventBuilder<'a> {
+        EventBuilder {
+            store,
+            counts: None,
+        }
+    }
+
+    /// The event of one row.
+    pub fn build(&mut self, row: LiveRow) -> anyhow::Result<LiveEvent> {
+        let data = if row.kind == kind::COUNTS_CHANGED {
+            match &self.counts {
+                Some(counts) => counts.clone(),
+                None => {
+                    let counts = serde_json::to_string(&dialogdesk_domain::wire::CountsChanged {
+                        counts: self.store.status_counts()?,
+                    })?;
+                    self.counts = Some(counts.clone());
+                    counts
+                }
+            }
+        } else {
+            row.payload
+        };
+        Ok(LiveEvent {
+            id: row.id,
+            kind: row.kind,
+            data,
+        })
+    }
 }
 
 fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>, mut last: i64) {
@@ -116,9 +140,10 @@ fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>,
                 }
             };
             let more = rows.len() == 500;
+            let mut events = EventBuilder::new(&store);
             for row in rows {
                 last = row.id;
-                match to_event(&store, row) {
+                match events.build(row) {
                     Ok(event) => {
                         metrics.event_published();
                         // No receivers is fine: nobody is watching.

@@ -1,7 +1,7 @@
 //! `GET /api/v1/stream`: server-sent events.
 
 use crate::auth::Reader;
-use crate::live::relay::{to_event, LiveHub};
+use crate::live::relay::{EventBuilder, LiveHub};
 use crate::live::{LiveEvent, Shared};
 use crate::metrics::Metrics;
 use crate::problem::{ApiError, Problem};
@@ -138,10 +138,13 @@ pub async fn open_stream(
         loop {
             let rows = store.live_events_after(last, 1000)?;
             let done = rows.len() < 1000;
+            let mut events = EventBuilder::new(&store);
             for row in rows {
                 last = row.id;
                 replay.push_back(Arc::new(
-                    to_event(&store, row).map_err(dialogdesk_store::StoreError::Database)?,
+                    events
+                        .build(row)
+                        .map_err(dialogdesk_store::StoreError::Database)?,
                 ));
             }
             if done {
