@@ -87,8 +87,8 @@ pub fn day_separator(lang: Lang, at: DateTime<FixedOffset>, now: DateTime<FixedO
 
 /// A UTC time in the browser's offset (minutes east of UTC).
 pub fn local(at: DateTime<Utc>, offset_minutes: i32) -> DateTime<FixedOffset> {
-    let offset = FixedOffset::east_opt(offset_minutes * 60)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(Utc.fix()));
+    // An offset beyond ±24 h cannot come from a browser; show UTC then.
+    let offset = FixedOffset::east_opt(offset_minutes * 60).unwrap_or(Utc.fix());
     at.with_timezone(&offset)
 }
 
