@@ -122,8 +122,10 @@ pub async fn open_stream(
     let receiver = hub.subscribe();
     let store = state.store.clone();
     let (replay, last) = blocking(move || {
+        // A new client gets what is committed after it connected: the relay
+        // may still be delivering older events, and those are skipped.
         let Some(after) = resume_after else {
-            return Ok((VecDeque::new(), 0));
+            return Ok((VecDeque::new(), store.latest_live_event_id()?));
         };
         if after < store.live_pruned_through()? {
             return Ok((
@@ -178,7 +180,7 @@ pub async fn open_stream(
         loop {
             tokio::select! {
                 received = s.receiver.recv() => match received {
-                    // Already sent as part of the replay.
+                    // Already sent in the replay, or committed before the client connected.
                     Ok(event) if event.id <= s.last => continue,
                     Ok(event) => {
                         s.last = event.id;
