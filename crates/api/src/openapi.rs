@@ -18,12 +18,12 @@ cursor: pass `next_cursor` back as `cursor`.",
     modifiers(&SecuritySchemes),
     // Enums that only query parameters use: utoipa refers to them but does not collect them.
     components(schemas(
-        crate::routes::stream::LiveEventBody,
+        dialogdesk_domain::wire::LiveEventBody,
         dialogdesk_domain::View,
-        crate::routes::dialogs::list::DialogSortParam,
-        crate::routes::dialogs::list::OrderParam,
-        crate::routes::records::RecordSortParam,
-        crate::routes::records::csv::CsvLang,
+        dialogdesk_domain::wire::DialogSort,
+        dialogdesk_domain::wire::Order,
+        dialogdesk_domain::wire::RecordSort,
+        dialogdesk_domain::wire::CsvLang,
     )),
     tags(
         (name = "auth", description = "Operators log in for a short-lived JWT"),

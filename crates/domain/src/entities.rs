@@ -1,7 +1,7 @@
 //! The entities of DESIGN.md §1 as the rest of the system sees them.
 
 use crate::ids::*;
-use crate::machine::Actor;
+use crate::machine::{Actor, TimelineChange};
 use crate::status::{Author, ChannelKind, FinishStatus, MessageKind, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -131,9 +131,14 @@ pub struct TimelineEvent {
     pub actor: Actor,
     /// Why (machine-readable).
     pub reason: String,
-    /// The aspect before, as JSON text.
+    /// What changed, from what to what, tagged by `type`.
+    pub change: TimelineChange,
+    /// The aspect before, as JSON text. Deprecated: read `change`; kept
+    /// for one release for clients written against it.
+    #[cfg_attr(feature = "openapi", schema(deprecated))]
     pub before: String,
-    /// The aspect after, as JSON text.
+    /// The aspect after, as JSON text. Deprecated: read `change`.
+    #[cfg_attr(feature = "openapi", schema(deprecated))]
     pub after: String,
     /// When.
     pub at: DateTime<Utc>,

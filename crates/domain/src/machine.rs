@@ -5,7 +5,7 @@
 //! returned [`Transition`] in one transaction; nothing else changes a
 //! dialog's status, step, assignee or tags.
 
-use crate::ids::{ApiTokenId, FlowId, OperatorId, StepId, TagId};
+use crate::ids::{ApiTokenId, FlowId, MessageId, OperatorId, StepId, TagId};
 use crate::status::{Author, FinishStatus, MessageKind, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -287,8 +287,11 @@ impl SettingsChange {
     }
 }
 
-/// One entry of the dialog's timeline produced by a transition.
+/// One entry of the dialog's timeline produced by a transition: what
+/// changed, from what to what. Served as the timeline entry's `change`,
+/// tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TimelineChange {
     /// The status changed.
@@ -329,6 +332,10 @@ pub enum TimelineChange {
         author: Author,
         /// What it carries.
         kind: MessageKind,
+        /// The stored message (the machine decides before it is stored, so
+        /// its own entries carry none; the store fills it in).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<MessageId>,
     },
 }
 
@@ -562,7 +569,11 @@ pub fn apply(dialog: &DialogState, event: &DialogEvent) -> Result<Transition, Do
     set_status(&mut after, target, &reason, None, event.at);
     let mut timeline = changes(dialog, &mut after);
     if let Some((author, kind)) = message {
-        timeline.push(TimelineChange::Message { author, kind });
+        timeline.push(TimelineChange::Message {
+            author,
+            kind,
+            message_id: None,
+        });
     }
     Ok(Transition {
         after,

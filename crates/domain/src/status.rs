@@ -4,10 +4,6 @@
 //! Each is stored and sent on the wire as its lower-case name; `as_str` and
 //! `FromStr` are the one place that spelling lives.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
 /// The word was not one of the allowed names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{given}` is not a valid {what}; expected one of: {expected}")]
@@ -21,9 +17,9 @@ pub struct UnknownName {
 }
 
 macro_rules! named_enum {
-    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal $(, default $default:ident)? { $($(#[$vdoc:meta])* $variant:ident = $text:literal),* $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
@@ -42,19 +38,25 @@ macro_rules! named_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        $(impl Default for $name {
+            fn default() -> $name {
+                $name::$default
+            }
+        })?
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::status::UnknownName;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)*
-                    _ => Err(UnknownName {
+                    _ => Err($crate::status::UnknownName {
                         what: $what,
                         given: s.to_owned(),
                         expected: [$($text),*].join(", "),
@@ -64,6 +66,7 @@ macro_rules! named_enum {
         }
     };
 }
+pub(crate) use named_enum;
 
 named_enum!(
     /// The stored status of a dialog: says who acts next. Exactly one at a time.

@@ -218,7 +218,8 @@ fn messages_count_and_record_their_author() {
         t.timeline,
         vec![TimelineChange::Message {
             author: Author::Bot,
-            kind: MessageKind::Text
+            kind: MessageKind::Text,
+            message_id: None,
         }]
     );
     // A message alone does not move the settings version.

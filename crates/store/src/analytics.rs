@@ -7,11 +7,12 @@ use crate::schema::*;
 use crate::time::to_db;
 use crate::Store;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use dialogdesk_domain::wire::{ChannelRef, OperatorRef};
+use dialogdesk_domain::wire::{
+    FinishedByOperator, FinishedOnChannel, FinishedOnDay, ManagerStats, OperatorRef,
+};
 use dialogdesk_domain::*;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// A half-open time range `[from, to)` and the UTC offset days are cut at.
@@ -29,51 +30,6 @@ impl Range {
     fn day_of(&self, at: NaiveDateTime) -> NaiveDate {
         (at + Duration::minutes(i64::from(self.utc_offset_minutes))).date()
     }
-}
-
-/// Finished dialogs of one employee (`operator: null`: finished by a step).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FinishedByOperator {
-    /// Who finished; `null` for the AI reaching a finishing step.
-    pub operator: Option<OperatorRef>,
-    /// How many.
-    pub finished: i64,
-}
-
-/// Finished dialogs on one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FinishedOnChannel {
-    /// The channel.
-    pub channel: ChannelRef,
-    /// How many.
-    pub finished: i64,
-}
-
-/// Finished dialogs on one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FinishedOnDay {
-    /// The day, in the requested UTC offset.
-    pub day: NaiveDate,
-    /// How many.
-    pub finished: i64,
-}
-
-/// One manager's work over the range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ManagerStats {
-    /// The manager.
-    pub operator: OperatorRef,
-    /// Dialogs assigned to the manager, per day (by hand or by replying first).
-    pub taken_per_day: BTreeMap<NaiveDate, i64>,
-    /// Messages the manager wrote to leads.
-    pub messages_sent: i64,
-    /// Median seconds from a lead's message to the manager's next reply in
-    /// the same dialog (counted once per lead turn); `null` without replies.
-    pub median_first_response_seconds: Option<f64>,
 }
 
 impl Store {

@@ -5,36 +5,16 @@ use crate::error::{StoreError, StoreResult};
 use crate::schema::*;
 use crate::time::{from_db, now, to_db};
 use crate::Store;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
+use dialogdesk_domain::wire::ApiToken;
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Every token starts with this, so a bearer value is recognised as an API
 /// token (a JWT never does) and secret scanners can spot leaked ones.
 pub const TOKEN_PREFIX: &str = "ddt_";
-
-/// A token as administrators see it (never the secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ApiToken {
-    /// Id.
-    pub id: ApiTokenId,
-    /// What it is for, e.g. "WhatsApp connector".
-    pub name: String,
-    /// What it may do.
-    pub scopes: Vec<Scope>,
-    /// The operator who created it.
-    pub created_by: Option<OperatorId>,
-    /// When.
-    pub created_at: DateTime<Utc>,
-    /// Last request made with it (kept to the minute).
-    pub last_used_at: Option<DateTime<Utc>>,
-    /// When it was revoked; a revoked token is refused.
-    pub revoked_at: Option<DateTime<Utc>>,
-}
 
 /// A token a request presented, once checked.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -82,27 +82,6 @@ impl Cursor {
     }
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Order {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    #[default]
-    Desc,
-}
-
-impl Order {
-    /// `asc` or `desc`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Order::Asc => "asc",
-            Order::Desc => "desc",
-        }
-    }
-}
-
 /// Applies keyset paging and ordering on `($key, $id)` to a boxed query.
 /// `$cursor` is the decoded `Option<Cursor>`; `$value` reads its key
 /// (`Cursor::time`, `Cursor::text` or `Cursor::int`), refusing a cursor of
@@ -110,7 +89,7 @@ impl Order {
 macro_rules! keyset {
     ($query:expr, $key:expr, $id:expr, $cursor:expr, $value:path, $order:expr) => {{
         let mut query = $query;
-        let descending = $order == $crate::cursor::Order::Desc;
+        let descending = $order == dialogdesk_domain::wire::Order::Desc;
         let after = match $cursor {
             Some(cursor) => Some(($value(cursor)?, cursor.id)),
             None => None,

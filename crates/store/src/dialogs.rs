@@ -14,10 +14,9 @@ use crate::time::{from_db, now, to_db};
 use crate::{live, DbConnection, Store};
 use chrono::{DateTime, Utc};
 use dialogdesk_domain::machine::TimelineChange;
-use dialogdesk_domain::wire::{self, Page};
+use dialogdesk_domain::wire::{self, BotEvent, Page, SettingsBody};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
-use serde_json::json;
 use std::collections::BTreeSet;
 
 /// A message to store with an event.
@@ -87,59 +86,6 @@ pub struct InboundOutcome {
     pub duplicate: bool,
     /// Whether the dialog was created by this delivery.
     pub created: bool,
-}
-
-/// What the AI engine reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BotReport {
-    /// The dialog was launched into a flow at a step.
-    FlowLaunched {
-        /// The flow.
-        flow_id: FlowId,
-        /// The step.
-        step_id: StepId,
-    },
-    /// The dialog reached a step of its flow.
-    StepReached {
-        /// The step.
-        step_id: StepId,
-    },
-    /// The bot wrote to the lead.
-    BotMessage {
-        /// What it wrote.
-        text: String,
-    },
-    /// The AI failed.
-    AiError {
-        /// What failed.
-        detail: String,
-    },
-    /// The lead blocked the bot.
-    BlockedByLead,
-    /// The platform refused our message.
-    DeliveryRefused {
-        /// The platform's words.
-        detail: String,
-    },
-}
-
-/// The chat-settings save as the API receives it: ids not yet resolved.
-/// `None` leaves a field unchanged; `Some(None)` clears it.
-#[derive(Debug, Clone, Default)]
-pub struct SettingsInput {
-    /// The version the form was based on.
-    pub version: i64,
-    /// Responsible manager.
-    pub assignee_id: Option<Option<OperatorId>>,
-    /// Status by hand.
-    pub status: Option<Status>,
-    /// Flow. When absent and a step is chosen, the step must belong to the
-    /// dialog's current flow, or to any flow when the dialog has none.
-    pub flow_id: Option<Option<FlowId>>,
-    /// Step.
-    pub step_id: Option<Option<StepId>>,
-    /// The complete set of tags.
-    pub tag_ids: Option<Vec<TagId>>,
 }
 
 /// Locks the dialog row for the rest of the transaction on PostgreSQL, so
@@ -218,7 +164,7 @@ pub fn apply_event(
     let at = to_db(event.at);
 
     let stored = match (message, &transition.timeline.last()) {
-        (Some(m), Some(TimelineChange::Message { author, kind })) => {
+        (Some(m), Some(TimelineChange::Message { author, kind, .. })) => {
             let id: i64 = diesel::insert_into(messages::table)
                 .values((
                     messages::dialog_id.eq(dialog_id.0),
@@ -314,8 +260,7 @@ pub fn apply_event(
                 .execute(conn)?;
             }
         }
-        let (before_value, after_value) = timeline_values(change, message_id);
-        let (before_value, after_value) = (before_value.to_string(), after_value.to_string());
+        let (before_value, after_value) = stored_values(change, message_id);
         let (actor_kind, actor_id) = actor_columns(event.actor);
         let id: i64 = diesel::insert_into(events::table)
             .values((
@@ -416,33 +361,6 @@ fn record_live_events(
         )?;
     }
     Ok(())
-}
-
-/// The before and after of one timeline entry, as JSON.
-fn timeline_values(
-    change: &TimelineChange,
-    message_id: Option<MessageId>,
-) -> (serde_json::Value, serde_json::Value) {
-    match change {
-        TimelineChange::Status { from, to } => (json!(from), json!(to)),
-        TimelineChange::Step {
-            from_flow,
-            from_step,
-            to_flow,
-            to_step,
-        } => (
-            json!({"flow_id": from_flow, "step_id": from_step}),
-            json!({"flow_id": to_flow, "step_id": to_step}),
-        ),
-        TimelineChange::Assignee { from, to } => (json!(from), json!(to)),
-        TimelineChange::Tags { added, removed } => {
-            (json!({"removed": removed}), json!({"added": added}))
-        }
-        TimelineChange::Message { author, kind } => (
-            serde_json::Value::Null,
-            json!({"message_id": message_id, "author": author, "kind": kind}),
-        ),
-    }
 }
 
 /// Finds the dialog of a lead on a channel, creating client and dialog
@@ -641,26 +559,26 @@ impl Store {
     pub fn bot_report(
         &self,
         dialog_id: DialogId,
-        report: &BotReport,
+        report: &BotEvent,
         actor: Actor,
     ) -> StoreResult<Applied> {
         self.write(|conn| {
             let at = now();
             let (kind, message) = match report {
-                BotReport::FlowLaunched { flow_id, step_id } => (
+                BotEvent::FlowLaunched { flow_id, step_id } => (
                     EventKind::FlowLaunched {
                         flow_id: *flow_id,
                         step: step_ref(conn, *step_id, "step_id")?,
                     },
                     None,
                 ),
-                BotReport::StepReached { step_id } => (
+                BotEvent::StepReached { step_id } => (
                     EventKind::StepReached {
                         step: step_ref(conn, *step_id, "step_id")?,
                     },
                     None,
                 ),
-                BotReport::BotMessage { text } => (
+                BotEvent::BotMessage { text } => (
                     EventKind::BotMessage,
                     Some(NewMessage {
                         operator_id: None,
@@ -671,14 +589,14 @@ impl Store {
                         sent_at: at,
                     }),
                 ),
-                BotReport::AiError { detail } => (
+                BotEvent::AiError { detail } => (
                     EventKind::AiError {
                         detail: detail.clone(),
                     },
                     None,
                 ),
-                BotReport::BlockedByLead => (EventKind::BlockedByLead, None),
-                BotReport::DeliveryRefused { detail } => (
+                BotEvent::BlockedByLead => (EventKind::BlockedByLead, None),
+                BotEvent::DeliveryRefused { detail } => (
                     EventKind::DeliveryRefused {
                         detail: detail.clone(),
                     },
@@ -725,12 +643,15 @@ impl Store {
         &self,
         dialog_id: DialogId,
         operator: OperatorId,
-        input: &SettingsInput,
+        input: &SettingsBody,
     ) -> StoreResult<Applied> {
+        let version = input.version.ok_or_else(|| {
+            StoreError::invalid("version", "send the version the form was based on")
+        })?;
         self.write(|conn| {
             lock_dialog(conn, dialog_id)?;
             let (row, _) = dialog_state(conn, dialog_id)?;
-            let mut change = SettingsChange::by(operator, input.version);
+            let mut change = SettingsChange::by(operator, version);
             change.status = input.status;
             if let Some(assignee) = input.assignee_id {
                 if let Some(id) = assignee {
@@ -949,7 +870,7 @@ fn step_ref(conn: &mut DbConnection, id: StepId, field: &'static str) -> StoreRe
 fn placement(
     conn: &mut DbConnection,
     row: &DialogRow,
-    input: &SettingsInput,
+    input: &SettingsBody,
 ) -> StoreResult<Option<Option<(FlowId, StepRef)>>> {
     if let Some(Some(flow_id)) = input.flow_id {
         let exists: Option<i64> = flows::table

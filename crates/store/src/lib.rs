@@ -31,7 +31,6 @@ pub mod schema;
 pub mod seed;
 pub mod time;
 
-pub use cursor::Order;
 pub use db::{DatabaseTarget, DbConnection};
 pub use error::{StoreError, StoreResult};
 

@@ -1,106 +1,33 @@
 //! The chats page: the dialog list of a tab (filters, sort, keyset paging)
 //! and the per-tab counts.
 
-use crate::cursor::{keyset, page_of, Cursor, CursorKey, Order};
+use crate::cursor::{keyset, page_of, Cursor, CursorKey};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::from_db;
 use crate::{DbConnection, Store};
-use dialogdesk_domain::wire::{ChannelRef, Counts, DialogListItem, FlowRef, OperatorRef, Page};
+use dialogdesk_domain::wire::{
+    ChannelRef, Counts, DialogFilter, DialogListItem, DialogSort, FlowRef, OperatorRef, Order,
+    Page, StatusCounts,
+};
 use dialogdesk_domain::*;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// What the dialog list of a tab can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DialogSort {
-    /// Most recent activity (the default).
-    #[default]
-    LastMessageAt,
-    /// When the dialog was created.
-    CreatedAt,
-    /// The client's name.
-    ClientName,
-    /// How many messages.
-    MessageCount,
-    /// The status (alphabetically by its name).
-    Status,
+/// Whether no filter is set (then counts come from the counters table).
+pub fn is_unfiltered(filter: &DialogFilter) -> bool {
+    search_of(filter).is_none()
+        && filter.assignee_id.is_none()
+        && filter.channel_id.is_none()
+        && filter.tag_id.is_none()
+        && filter.flow_id.is_none()
+        && filter.step_id.is_none()
 }
 
-impl DialogSort {
-    /// Every sort, as the API names them.
-    pub const NAMES: &'static [&'static str] = &[
-        "last_message_at",
-        "created_at",
-        "client_name",
-        "message_count",
-        "status",
-    ];
-
-    /// Parses the wire name.
-    pub fn parse(name: &str) -> StoreResult<DialogSort> {
-        Ok(match name {
-            "last_message_at" => DialogSort::LastMessageAt,
-            "created_at" => DialogSort::CreatedAt,
-            "client_name" => DialogSort::ClientName,
-            "message_count" => DialogSort::MessageCount,
-            "status" => DialogSort::Status,
-            _ => {
-                return Err(StoreError::invalid(
-                    "sort",
-                    format!(
-                        "`{name}` is not a sort; use one of {}",
-                        DialogSort::NAMES.join(", ")
-                    ),
-                ))
-            }
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            DialogSort::LastMessageAt => "last_message_at",
-            DialogSort::CreatedAt => "created_at",
-            DialogSort::ClientName => "client_name",
-            DialogSort::MessageCount => "message_count",
-            DialogSort::Status => "status",
-        }
-    }
-}
-
-/// The filters shared by the list and the counts.
-#[derive(Debug, Clone, Default)]
-pub struct DialogFilter {
-    /// Name or phone, any part of it.
-    pub q: Option<String>,
-    /// Responsible manager.
-    pub assignee_id: Option<OperatorId>,
-    /// Channel.
-    pub channel_id: Option<ChannelId>,
-    /// Tag.
-    pub tag_id: Option<TagId>,
-    /// Flow.
-    pub flow_id: Option<FlowId>,
-    /// Step.
-    pub step_id: Option<StepId>,
-}
-
-impl DialogFilter {
-    /// Whether no filter is set (then counts come from the counters table).
-    pub fn is_empty(&self) -> bool {
-        self.search().is_none()
-            && self.assignee_id.is_none()
-            && self.channel_id.is_none()
-            && self.tag_id.is_none()
-            && self.flow_id.is_none()
-            && self.step_id.is_none()
-    }
-
-    fn search(&self) -> Option<Search> {
-        self.q.as_deref().and_then(Search::new)
-    }
+fn search_of(filter: &DialogFilter) -> Option<Search> {
+    filter.q.as_deref().and_then(Search::new)
 }
 
 /// One request for the dialog list.
@@ -192,7 +119,7 @@ macro_rules! filter_dialogs {
     ($query:expr, $filter:expr, $sqlite:expr) => {{
         let filter: &DialogFilter = $filter;
         let mut query = $query;
-        if let Some(search) = filter.search() {
+        if let Some(search) = search_of(filter) {
             query = filter_by_search!(query, dialogs::client_id, &search, $sqlite);
         }
         if let Some(id) = filter.assignee_id {
@@ -228,7 +155,7 @@ impl Store {
         viewer: Option<OperatorId>,
         query: &DialogListQuery,
     ) -> StoreResult<Page<DialogListItem>> {
-        let sort_id = format!("{}.{}", query.sort.name(), query.order.as_str());
+        let sort_id = format!("{}.{}", query.sort.as_str(), query.order.as_str());
         let cursor = query
             .cursor
             .as_deref()
@@ -339,7 +266,7 @@ impl Store {
     pub fn counts(&self, viewer: Option<OperatorId>, filter: &DialogFilter) -> StoreResult<Counts> {
         let sqlite = self.target().is_sqlite();
         self.read(|conn| {
-            let per_status: Vec<(String, i64)> = if filter.is_empty() {
+            let per_status: Vec<(String, i64)> = if is_unfiltered(filter) {
                 status_counters::table
                     .select((status_counters::status, status_counters::count))
                     .load(conn)?
@@ -353,9 +280,9 @@ impl Store {
             };
             let mut counts = Counts::default();
             for (status, n) in per_status {
-                counts.set(parse_stored(&status)?, n);
+                counts.statuses.set(parse_stored(&status)?, n);
             }
-            counts.all = counts.status_sum();
+            counts.statuses.all = counts.statuses.status_sum();
             let viewer = viewer.map_or(-1, |v| v.0);
             let q = dialogs::table
                 .inner_join(clients::table)
@@ -375,13 +302,13 @@ impl Store {
 
     /// Per-status `COUNT(*)` over the dialogs, bypassing the counters: for
     /// checking that the counters are right.
-    pub fn recount_statuses(&self) -> StoreResult<Counts> {
+    pub fn recount_statuses(&self) -> StoreResult<StatusCounts> {
         self.read(|conn| {
             let rows: Vec<(String, i64)> = dialogs::table
                 .group_by(dialogs::status)
                 .select((dialogs::status, count_star()))
                 .load(conn)?;
-            let mut counts = Counts::default();
+            let mut counts = StatusCounts::default();
             for (status, n) in rows {
                 counts.set(parse_stored(&status)?, n);
             }

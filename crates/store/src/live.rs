@@ -13,7 +13,7 @@ use crate::schema::*;
 use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
 use chrono::Duration;
-use dialogdesk_domain::wire::{Counts, StatusCounts};
+use dialogdesk_domain::wire::StatusCounts;
 use dialogdesk_domain::{DialogId, Status};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -28,17 +28,8 @@ pub const CHANNEL: &str = "dialogdesk_events";
 /// relay reading "ids after the last one seen" then never skips one).
 const OUTBOX_LOCK: i64 = 0x6469_616c_6f67;
 
-/// The kinds of live events.
-pub mod kind {
-    /// A dialog's state changed.
-    pub const DIALOG_UPDATED: &str = "dialog.updated";
-    /// A message was stored.
-    pub const MESSAGE_CREATED: &str = "message.created";
-    /// Timeline entries were written.
-    pub const TIMELINE_APPENDED: &str = "timeline.appended";
-    /// The tab counts changed (the payload is read fresh when relayed).
-    pub const COUNTS_CHANGED: &str = "counts.changed";
-}
+/// The kinds of live events: the SSE event names of the wire contract.
+pub use dialogdesk_domain::wire::live_event as kind;
 
 /// One stored live event.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -217,12 +208,12 @@ impl Store {
             let rows: Vec<(String, i64)> = status_counters::table
                 .select((status_counters::status, status_counters::count))
                 .load(conn)?;
-            let mut counts = Counts::default();
+            let mut counts = StatusCounts::default();
             for (status, n) in rows {
                 counts.set(crate::models::parse_stored::<Status>(&status)?, n);
             }
             counts.all = counts.status_sum();
-            Ok(counts.into())
+            Ok(counts)
         })
     }
 }

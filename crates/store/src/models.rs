@@ -309,6 +309,7 @@ impl EventRow {
     /// As the domain knows it.
     pub fn into_event(self) -> StoreResult<TimelineEvent> {
         Ok(TimelineEvent {
+            change: stored_change(&self.kind, &self.before_value, &self.after_value)?,
             id: EventId(self.id),
             dialog_id: DialogId(self.dialog_id),
             kind: self.kind,
@@ -319,4 +320,104 @@ impl EventRow {
             at: from_db(self.created_at),
         })
     }
+}
+
+/// How a timeline change is stored: its before and after as JSON texts in
+/// `events.before_value` / `after_value` (the shapes the API served as
+/// `before`/`after` before `change` existed). [`stored_change`] reads them back.
+pub fn stored_values(change: &TimelineChange, message_id: Option<MessageId>) -> (String, String) {
+    use serde_json::json;
+    let (before, after) = match change {
+        TimelineChange::Status { from, to } => (json!(from), json!(to)),
+        TimelineChange::Step {
+            from_flow,
+            from_step,
+            to_flow,
+            to_step,
+        } => (
+            json!({"flow_id": from_flow, "step_id": from_step}),
+            json!({"flow_id": to_flow, "step_id": to_step}),
+        ),
+        TimelineChange::Assignee { from, to } => (json!(from), json!(to)),
+        TimelineChange::Tags { added, removed } => {
+            (json!({"removed": removed}), json!({"added": added}))
+        }
+        TimelineChange::Message { author, kind, .. } => (
+            serde_json::Value::Null,
+            json!({"message_id": message_id, "author": author, "kind": kind}),
+        ),
+    };
+    (before.to_string(), after.to_string())
+}
+
+/// The stored flow and step of a `step_changed` entry.
+#[derive(serde::Deserialize)]
+struct StoredPlacement {
+    flow_id: Option<FlowId>,
+    step_id: Option<StepId>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredRemoved {
+    removed: Vec<TagId>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredAdded {
+    added: Vec<TagId>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredMessage {
+    message_id: Option<MessageId>,
+    author: Author,
+    kind: MessageKind,
+}
+
+/// A timeline change back from its stored columns.
+pub fn stored_change(kind: &str, before: &str, after: &str) -> StoreResult<TimelineChange> {
+    fn parse<T: serde::de::DeserializeOwned>(kind: &str, text: &str) -> StoreResult<T> {
+        serde_json::from_str(text).map_err(|e| {
+            StoreError::Database(anyhow::anyhow!(
+                "stored `{kind}` timeline value `{text}`: {e}"
+            ))
+        })
+    }
+    Ok(match kind {
+        "status_changed" => TimelineChange::Status {
+            from: parse(kind, before)?,
+            to: parse(kind, after)?,
+        },
+        "step_changed" => {
+            let (from, to): (StoredPlacement, StoredPlacement) =
+                (parse(kind, before)?, parse(kind, after)?);
+            TimelineChange::Step {
+                from_flow: from.flow_id,
+                from_step: from.step_id,
+                to_flow: to.flow_id,
+                to_step: to.step_id,
+            }
+        }
+        "assignee_changed" => TimelineChange::Assignee {
+            from: parse(kind, before)?,
+            to: parse(kind, after)?,
+        },
+        "tags_changed" => TimelineChange::Tags {
+            added: parse::<StoredAdded>(kind, after)?.added,
+            removed: parse::<StoredRemoved>(kind, before)?.removed,
+        },
+        "message_added" => {
+            let m: StoredMessage = parse(kind, after)?;
+            TimelineChange::Message {
+                author: m.author,
+                kind: m.kind,
+                message_id: m.message_id,
+            }
+        }
+        other => {
+            return Err(StoreError::Database(anyhow::anyhow!(
+                "stored timeline kind `{other}` is unknown"
+            )))
+        }
+    })
 }

@@ -1,7 +1,7 @@
 //! Records → Dialog list: finished dialogs for heads of sales, sortable by
 //! every column, searchable by name or phone, keyset-paged.
 
-use crate::cursor::{keyset, page_of, Cursor, CursorKey, Order};
+use crate::cursor::{keyset, page_of, Cursor, CursorKey};
 use crate::error::{StoreError, StoreResult};
 use crate::listing::{filter_by_search, Search};
 use crate::models::*;
@@ -9,7 +9,7 @@ use crate::schema::*;
 use crate::time::{from_db, to_db};
 use crate::Store;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use dialogdesk_domain::wire::{OperatorRef, Page, RecordClient, RecordRow};
+use dialogdesk_domain::wire::{OperatorRef, Order, Page, RecordClient, RecordRow, RecordSort};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
@@ -23,69 +23,6 @@ use aliases::finishers;
 diesel::define_sql_function! {
     /// `COALESCE(x, y)` for texts: sorts "finished by a step" (no operator) as ''.
     fn coalesce(x: Nullable<Text>, y: Text) -> Text;
-}
-
-/// The columns of the Dialog list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RecordSort {
-    /// Client name.
-    Client,
-    /// Channel name.
-    Channel,
-    /// The client's phone.
-    Number,
-    /// Who finished (a step counts as '').
-    FinishedBy,
-    /// Finish date (the default).
-    #[default]
-    FinishedAt,
-    /// Messages.
-    MessageCount,
-}
-
-impl RecordSort {
-    /// Every column, as the API names them.
-    pub const NAMES: &'static [&'static str] = &[
-        "client",
-        "channel",
-        "number",
-        "finished_by",
-        "finished_at",
-        "message_count",
-    ];
-
-    /// Parses the wire name.
-    pub fn parse(name: &str) -> StoreResult<RecordSort> {
-        Ok(match name {
-            "client" => RecordSort::Client,
-            "channel" => RecordSort::Channel,
-            "number" => RecordSort::Number,
-            "finished_by" => RecordSort::FinishedBy,
-            "finished_at" => RecordSort::FinishedAt,
-            "message_count" => RecordSort::MessageCount,
-            _ => {
-                return Err(StoreError::invalid(
-                    "sort",
-                    format!(
-                        "`{name}` is not a column; use one of {}",
-                        RecordSort::NAMES.join(", ")
-                    ),
-                ))
-            }
-        })
-    }
-
-    /// The wire name.
-    pub fn name(self) -> &'static str {
-        match self {
-            RecordSort::Client => "client",
-            RecordSort::Channel => "channel",
-            RecordSort::Number => "number",
-            RecordSort::FinishedBy => "finished_by",
-            RecordSort::FinishedAt => "finished_at",
-            RecordSort::MessageCount => "message_count",
-        }
-    }
 }
 
 /// One request for the Dialog list.
@@ -126,7 +63,7 @@ impl Store {
     /// A page of finished dialogs (every dialog that has a last finish, also
     /// when it reopened since).
     pub fn records(&self, query: &RecordsQuery) -> StoreResult<Page<RecordRow>> {
-        let sort_id = format!("{}.{}", query.sort.name(), query.order.as_str());
+        let sort_id = format!("{}.{}", query.sort.as_str(), query.order.as_str());
         let cursor = query
             .cursor
             .as_deref()

@@ -12,8 +12,8 @@ mod common;
 mod fixtures;
 
 use common::TestDb;
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::*;
-use dialogdesk_store::dialogs::{BotReport, SettingsInput};
 use dialogdesk_store::StoreError;
 use fixtures::{catalog, lead_sends};
 use rand::rngs::StdRng;
@@ -81,7 +81,7 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
                 let (flow_id, step_id) = *steps.choose(&mut rng).unwrap_or(&steps[0]);
                 s.bot_report(
                     id,
-                    &BotReport::FlowLaunched { flow_id, step_id },
+                    &BotEvent::FlowLaunched { flow_id, step_id },
                     Actor::AiEngine(None),
                 )
                 .map(|_| ())
@@ -90,7 +90,7 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
                 let (_, step_id) = *steps.choose(&mut rng).unwrap_or(&steps[0]);
                 s.bot_report(
                     id,
-                    &BotReport::StepReached { step_id },
+                    &BotEvent::StepReached { step_id },
                     Actor::AiEngine(None),
                 )
                 .map(|_| ())
@@ -98,7 +98,7 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
             (5, Some(id)) => s
                 .bot_report(
                     id,
-                    &BotReport::BotMessage {
+                    &BotEvent::BotMessage {
                         text: format!("bot {n}"),
                     },
                     Actor::AiEngine(None),
@@ -106,17 +106,17 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
                 .map(|_| ()),
             (6, Some(id)) => {
                 let report = [
-                    BotReport::AiError {
+                    BotEvent::AiError {
                         detail: "boom".into(),
                     },
-                    BotReport::BlockedByLead,
-                    BotReport::DeliveryRefused {
+                    BotEvent::BlockedByLead,
+                    BotEvent::DeliveryRefused {
                         detail: "no".into(),
                     },
                 ]
                 .choose(&mut rng)
                 .cloned()
-                .unwrap_or(BotReport::BlockedByLead);
+                .unwrap_or(BotEvent::BlockedByLead);
                 s.bot_report(id, &report, Actor::AiEngine(None)).map(|_| ())
             }
             (7, Some(id)) => {
@@ -139,8 +139,8 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
                 let step = rng
                     .random_bool(0.4)
                     .then(|| *steps.choose(&mut rng).unwrap_or(&steps[0]));
-                let input = SettingsInput {
-                    version,
+                let input = SettingsBody {
+                    version: Some(version),
                     status,
                     flow_id: step.map(|(f, _)| Some(f)),
                     step_id: step.map(|(_, st)| Some(st)),
@@ -167,7 +167,7 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
         "a meaningful mix: {applied} applied, {refused} refused"
     );
 
-    let counters = s.counts(None, &Default::default()).unwrap();
+    let counters = s.counts(None, &Default::default()).unwrap().statuses;
     let recount = s.recount_statuses().unwrap();
     for status in Status::ALL {
         assert_eq!(counters.of(*status), recount.of(*status), "{status}");

@@ -11,8 +11,8 @@ mod common;
 mod fixtures;
 
 use common::TestDb;
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::*;
-use dialogdesk_store::dialogs::{BotReport, SettingsInput};
 use dialogdesk_store::{Store, StoreError};
 use fixtures::{catalog, lead_says, lead_sends};
 
@@ -53,7 +53,7 @@ fn inbound_creates_client_and_dialog_in_start(db: &TestDb) {
     assert_eq!(dialog.message_count, 1);
     assert_eq!(dialog.last_message.unwrap().text, "Здравствуйте");
     let counts = db.store.counts(None, &Default::default()).unwrap();
-    assert_eq!((counts.all, counts.start), (1, 1));
+    assert_eq!((counts.statuses.all, counts.statuses.start), (1, 1));
 
     // The same lead again: the same dialog.
     let again = lead_says(&db.store, c.whatsapp, "chat-1", "Анна", None, "Ещё вопрос");
@@ -116,7 +116,7 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
     let d = s
         .bot_report(
             id,
-            &BotReport::FlowLaunched {
+            &BotEvent::FlowLaunched {
                 flow_id: c.sales.id,
                 step_id: step(0),
             },
@@ -124,7 +124,7 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
         )
         .unwrap();
     assert_eq!(d.transition.after.status, Status::Auto);
-    s.bot_report(id, &BotReport::BotMessage { text: "Hi!".into() }, engine)
+    s.bot_report(id, &BotEvent::BotMessage { text: "Hi!".into() }, engine)
         .unwrap();
     let voice = lead_sends(
         s,
@@ -139,7 +139,7 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
     assert_eq!(voice.status, Status::Manual);
     // The AI never talks over a manager.
     let refused = s
-        .bot_report(id, &BotReport::BotMessage { text: "…".into() }, engine)
+        .bot_report(id, &BotEvent::BotMessage { text: "…".into() }, engine)
         .unwrap_err();
     assert!(matches!(
         refused,
@@ -158,8 +158,8 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
         .save_settings(
             id,
             c.alice,
-            &SettingsInput {
-                version,
+            &SettingsBody {
+                version: Some(version),
                 step_id: Some(Some(step(1))),
                 ..Default::default()
             },
@@ -171,7 +171,7 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
         Status::Auto
     );
     let finished = s
-        .bot_report(id, &BotReport::StepReached { step_id: step(2) }, engine)
+        .bot_report(id, &BotEvent::StepReached { step_id: step(2) }, engine)
         .unwrap();
     assert_eq!(finished.transition.after.status, Status::Finished);
     assert_eq!(finished.transition.after.finished_by, None);
@@ -182,7 +182,7 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
     assert_eq!(
         s.bot_report(
             id,
-            &BotReport::BotMessage {
+            &BotEvent::BotMessage {
                 text: "Yes?".into()
             },
             engine
@@ -194,7 +194,7 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
         Status::Auto
     );
     assert_eq!(
-        s.bot_report(id, &BotReport::BlockedByLead, engine)
+        s.bot_report(id, &BotEvent::BlockedByLead, engine)
             .unwrap()
             .transition
             .after
@@ -209,7 +209,14 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
         "the last finish is kept after reopening"
     );
     let counts = s.counts(None, &Default::default()).unwrap();
-    assert_eq!((counts.all, counts.blocked, counts.finished), (1, 1, 0));
+    assert_eq!(
+        (
+            counts.statuses.all,
+            counts.statuses.blocked,
+            counts.statuses.finished
+        ),
+        (1, 1, 0)
+    );
     let kinds: Vec<String> = s
         .timeline(id, None, 200)
         .unwrap()
@@ -227,7 +234,7 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
     let id = lead_says(s, c.whatsapp, "chat-1", "Lead", None, "hello").dialog_id;
     s.bot_report(
         id,
-        &BotReport::FlowLaunched {
+        &BotEvent::FlowLaunched {
             flow_id: c.sales.id,
             step_id: c.sales.steps[0].id,
         },
@@ -237,11 +244,11 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
     s.operator_message(id, c.alice, "Hi").unwrap();
     let before = snapshot(s, id);
     let version = before.state.version;
-    let save = |input: SettingsInput| s.save_settings(id, c.bob, &input).unwrap_err();
+    let save = |input: SettingsBody| s.save_settings(id, c.bob, &input).unwrap_err();
 
     // A step of another flow.
-    let err = save(SettingsInput {
-        version,
+    let err = save(SettingsBody {
+        version: Some(version),
         flow_id: Some(Some(c.sales.id)),
         step_id: Some(Some(c.consult.steps[1].id)),
         tag_ids: Some(vec![c.vip]),
@@ -252,8 +259,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         "{err}"
     );
     // `ignore` when the operator wrote last.
-    let err = save(SettingsInput {
-        version,
+    let err = save(SettingsBody {
+        version: Some(version),
         status: Some(Status::Ignore),
         assignee_id: Some(Some(c.bob)),
         ..Default::default()
@@ -263,8 +270,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         "{err}"
     );
     // A stale version.
-    let err = save(SettingsInput {
-        version: version - 1,
+    let err = save(SettingsBody {
+        version: Some(version - 1),
         status: Some(Status::Finished),
         ..Default::default()
     });
@@ -273,8 +280,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         "{err}"
     );
     // `error` by hand.
-    let err = save(SettingsInput {
-        version,
+    let err = save(SettingsBody {
+        version: Some(version),
         status: Some(Status::Error),
         ..Default::default()
     });
@@ -288,8 +295,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         "{err}"
     );
     // Unknown tag, unknown step, unknown assignee: field errors.
-    let err = save(SettingsInput {
-        version,
+    let err = save(SettingsBody {
+        version: Some(version),
         tag_ids: Some(vec![c.vip, TagId(999)]),
         status: Some(Status::Finished),
         ..Default::default()
@@ -304,8 +311,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         ),
         "{err}"
     );
-    let err = save(SettingsInput {
-        version,
+    let err = save(SettingsBody {
+        version: Some(version),
         step_id: Some(Some(StepId(999))),
         ..Default::default()
     });
@@ -319,8 +326,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         ),
         "{err}"
     );
-    let err = save(SettingsInput {
-        version,
+    let err = save(SettingsBody {
+        version: Some(version),
         assignee_id: Some(Some(OperatorId(999))),
         ..Default::default()
     });
@@ -342,8 +349,8 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
         .save_settings(
             id,
             c.bob,
-            &SettingsInput {
-                version,
+            &SettingsBody {
+                version: Some(version),
                 assignee_id: Some(Some(c.bob)),
                 status: Some(Status::Finished),
                 flow_id: Some(Some(c.consult.id)),
@@ -356,7 +363,10 @@ fn bad_settings_are_refused_with_a_named_error_and_write_nothing(db: &TestDb) {
     assert_eq!(ok.transition.after.finished_by, Some(c.bob));
     let after = snapshot(s, id);
     assert_eq!(after.timeline, before.timeline + 4);
-    assert_eq!((after.counts.finished, after.counts.manual), (1, 0));
+    assert_eq!(
+        (after.counts.statuses.finished, after.counts.statuses.manual),
+        (1, 0)
+    );
     let dialog = s.dialog(None, id).unwrap();
     assert_eq!(
         dialog.tags.iter().map(|t| t.id).collect::<Vec<_>>(),
@@ -375,7 +385,7 @@ fn a_refused_bot_event_writes_nothing(db: &TestDb) {
     assert!(s
         .bot_report(
             id,
-            &BotReport::StepReached {
+            &BotEvent::StepReached {
                 step_id: c.sales.steps[1].id
             },
             Actor::AiEngine(None)
@@ -384,14 +394,14 @@ fn a_refused_bot_event_writes_nothing(db: &TestDb) {
     assert!(s
         .bot_report(
             id,
-            &BotReport::BotMessage { text: "x".into() },
+            &BotEvent::BotMessage { text: "x".into() },
             Actor::AiEngine(None)
         )
         .is_err());
     assert!(s
         .bot_report(
             id,
-            &BotReport::FlowLaunched {
+            &BotEvent::FlowLaunched {
                 flow_id: c.sales.id,
                 step_id: c.consult.steps[0].id
             },
@@ -401,7 +411,7 @@ fn a_refused_bot_event_writes_nothing(db: &TestDb) {
     assert!(matches!(
         s.bot_report(
             DialogId(999),
-            &BotReport::BlockedByLead,
+            &BotEvent::BlockedByLead,
             Actor::AiEngine(None)
         ),
         Err(StoreError::NotFound {

@@ -11,11 +11,12 @@ mod common;
 mod fixtures;
 
 use common::TestDb;
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
+use dialogdesk_domain::wire::{DialogFilter, DialogSort, Order, RecordSort};
 use dialogdesk_domain::*;
-use dialogdesk_store::dialogs::{BotReport, SettingsInput};
-use dialogdesk_store::listing::{DialogFilter, DialogListQuery, DialogSort};
-use dialogdesk_store::records::{RecordSort, RecordsQuery};
-use dialogdesk_store::{Order, Store};
+use dialogdesk_store::listing::DialogListQuery;
+use dialogdesk_store::records::RecordsQuery;
+use dialogdesk_store::Store;
 use fixtures::{catalog, lead_says, Catalog};
 
 const NAMES: &[&str] = &[
@@ -50,7 +51,7 @@ fn populate(store: &Store, c: &Catalog) -> Vec<DialogId> {
             store
                 .bot_report(
                     id,
-                    &BotReport::FlowLaunched {
+                    &BotEvent::FlowLaunched {
                         flow_id: c.sales.id,
                         step_id: c.sales.steps[0].id,
                     },
@@ -64,8 +65,8 @@ fn populate(store: &Store, c: &Catalog) -> Vec<DialogId> {
                     .save_settings(
                         id,
                         who,
-                        &SettingsInput {
-                            version,
+                        &SettingsBody {
+                            version: Some(version),
                             status: Some(Status::Finished),
                             ..Default::default()
                         },
@@ -75,7 +76,7 @@ fn populate(store: &Store, c: &Catalog) -> Vec<DialogId> {
                 store
                     .bot_report(
                         id,
-                        &BotReport::StepReached {
+                        &BotEvent::StepReached {
                             step_id: c.sales.steps[2].id,
                         },
                         engine,
@@ -86,7 +87,7 @@ fn populate(store: &Store, c: &Catalog) -> Vec<DialogId> {
             store
                 .bot_report(
                     id,
-                    &BotReport::FlowLaunched {
+                    &BotEvent::FlowLaunched {
                         flow_id: c.consult.id,
                         step_id: c.consult.steps[0].id,
                     },
@@ -100,8 +101,8 @@ fn populate(store: &Store, c: &Catalog) -> Vec<DialogId> {
                 .save_settings(
                     id,
                     c.alice,
-                    &SettingsInput {
-                        version,
+                    &SettingsBody {
+                        version: Some(version),
                         tag_ids: Some(vec![c.vip]),
                         assignee_id: Some(Some(c.alice)),
                         ..Default::default()
@@ -194,8 +195,8 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
     populate(&db.store, &c);
     db.store.set_favourite(DialogId(3), c.alice, true).unwrap();
     let counts = db.store.counts(None, &DialogFilter::default()).unwrap();
-    assert_eq!(counts.all, 20);
-    assert_eq!(counts.status_sum(), counts.all);
+    assert_eq!(counts.statuses.all, 20);
+    assert_eq!(counts.statuses.status_sum(), counts.statuses.all);
     for view in View::ALL {
         let listed = list_all(
             &db.store,
@@ -206,8 +207,8 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
             50,
         );
         let expected = match view.status() {
-            Some(status) => counts.of(status),
-            None if *view == View::All => counts.all,
+            Some(status) => counts.statuses.of(status),
+            None if *view == View::All => counts.statuses.all,
             None => 0, // favourites of no viewer
         };
         assert_eq!(listed.len() as i64, expected, "{view}");
@@ -221,13 +222,13 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
         ..Default::default()
     };
     let filtered = db.store.counts(Some(c.alice), &filter).unwrap();
-    assert_eq!(filtered.all, 10);
+    assert_eq!(filtered.statuses.all, 10);
     assert_eq!(filtered.favourites, 1, "dialog 3 is on WhatsApp");
     let tagged = DialogFilter {
         tag_id: Some(c.vip),
         ..Default::default()
     };
-    assert_eq!(db.store.counts(None, &tagged).unwrap().all, 4);
+    assert_eq!(db.store.counts(None, &tagged).unwrap().statuses.all, 4);
     let assigned = DialogFilter {
         assignee_id: Some(c.alice),
         ..Default::default()
@@ -248,7 +249,7 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
         flow_id: Some(c.consult.id),
         ..Default::default()
     };
-    assert_eq!(db.store.counts(None, &on_flow).unwrap().all, 7);
+    assert_eq!(db.store.counts(None, &on_flow).unwrap().statuses.all, 7);
 }
 
 fn search_finds_by_any_part_of_the_name_or_the_phone(db: &TestDb) {
@@ -271,7 +272,7 @@ fn search_finds_by_any_part_of_the_name_or_the_phone(db: &TestDb) {
         .map(|d| d.client.name)
         .collect();
         assert_eq!(
-            db.store.counts(None, &filter).unwrap().all,
+            db.store.counts(None, &filter).unwrap().statuses.all,
             names.len() as i64,
             "counts follow the search `{q}`"
         );

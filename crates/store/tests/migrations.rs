@@ -39,7 +39,14 @@ fn migrations_run_up_down_and_up_again(db: &TestDb) {
         )
         .unwrap();
     assert_eq!(db.store.channels().unwrap(), vec![channel]);
-    assert_eq!(db.store.counts(None, &Default::default()).unwrap().all, 0);
+    assert_eq!(
+        db.store
+            .counts(None, &Default::default())
+            .unwrap()
+            .statuses
+            .all,
+        0
+    );
 }
 
 fn opening_twice_runs_no_migration_the_second_time(db: &TestDb) {

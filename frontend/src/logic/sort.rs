@@ -1,82 +1,52 @@
 //! Table sorting: a click on a column sorts by it; a click on the sorted
-//! column reverses it.
+//! column reverses it. Columns and directions are the wire's own enums.
 
-/// Direction.
+use dialogdesk_domain::wire::{Order, RecordSort};
+
+/// The arrow shown next to the sorted column's header.
+pub fn arrow(order: Order) -> &'static str {
+    match order {
+        Order::Asc => "▲",
+        Order::Desc => "▼",
+    }
+}
+
+/// Which column of the Dialog list, which way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-impl Direction {
-    /// `asc` / `desc`, as the API takes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Asc => "asc",
-            Direction::Desc => "desc",
-        }
-    }
-
-    /// The arrow shown next to the sorted column's header.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Direction::Asc => "▲",
-            Direction::Desc => "▼",
-        }
-    }
-}
-
-/// Which column, which way.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortState {
-    /// The API's column name.
-    pub column: String,
+    /// The column.
+    pub column: RecordSort,
     /// The direction.
-    pub direction: Direction,
+    pub order: Order,
 }
 
 impl SortState {
     /// A new state.
-    pub fn new(column: &str, direction: Direction) -> SortState {
-        SortState {
-            column: column.to_owned(),
-            direction,
-        }
+    pub fn new(column: RecordSort, order: Order) -> SortState {
+        SortState { column, order }
     }
 
     /// After a click on `column`: reversed when it is the sorted one; else
     /// that column, texts A→Z and numbers/dates largest first.
-    pub fn clicked(&self, column: &str) -> SortState {
+    pub fn clicked(&self, column: RecordSort) -> SortState {
         if self.column == column {
-            let direction = match self.direction {
-                Direction::Asc => Direction::Desc,
-                Direction::Desc => Direction::Asc,
-            };
-            SortState::new(column, direction)
+            SortState::new(column, self.order.reversed())
         } else {
-            let texts = [
-                "client",
-                "channel",
-                "number",
-                "finished_by",
-                "client_name",
-                "status",
-            ];
-            let direction = if texts.contains(&column) {
-                Direction::Asc
-            } else {
-                Direction::Desc
-            };
-            SortState::new(column, direction)
+            let text = matches!(
+                column,
+                RecordSort::Client
+                    | RecordSort::Channel
+                    | RecordSort::Number
+                    | RecordSort::FinishedBy
+            );
+            SortState::new(column, if text { Order::Asc } else { Order::Desc })
         }
     }
 
     /// The arrow for a column header (empty when not sorted by it).
-    pub fn arrow_for(&self, column: &str) -> &'static str {
+    pub fn arrow_for(&self, column: RecordSort) -> &'static str {
         if self.column == column {
-            self.direction.arrow()
+            arrow(self.order)
         } else {
             ""
         }
@@ -89,13 +59,13 @@ mod tests {
 
     #[test]
     fn a_second_click_reverses_and_another_column_starts_fresh() {
-        let s = SortState::new("finished_at", Direction::Desc);
-        let s = s.clicked("message_count");
-        assert_eq!(s, SortState::new("message_count", Direction::Desc));
-        let s = s.clicked("message_count");
-        assert_eq!(s, SortState::new("message_count", Direction::Asc));
-        assert_eq!(s.arrow_for("message_count"), "▲");
-        assert_eq!(s.arrow_for("client"), "");
-        assert_eq!(s.clicked("client").direction, Direction::Asc);
+        let s = SortState::new(RecordSort::FinishedAt, Order::Desc);
+        let s = s.clicked(RecordSort::MessageCount);
+        assert_eq!(s, SortState::new(RecordSort::MessageCount, Order::Desc));
+        let s = s.clicked(RecordSort::MessageCount);
+        assert_eq!(s, SortState::new(RecordSort::MessageCount, Order::Asc));
+        assert_eq!(s.arrow_for(RecordSort::MessageCount), "▲");
+        assert_eq!(s.arrow_for(RecordSort::Client), "");
+        assert_eq!(s.clicked(RecordSort::Client).order, Order::Asc);
     }
 }

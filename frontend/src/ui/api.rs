@@ -1,8 +1,9 @@
-//! The typed API client: adds the bearer token, decodes problem+json into a
-//! readable message, and logs out on 401.
+//! The typed API client: adds the bearer token, decodes problem+json (the
+//! wire `Problem`) into a readable message, and logs out on 401.
 
 use super::ctx::{ctx, Ctx};
 use crate::logic::i18n::tr;
+use dialogdesk_domain::wire::Problem;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -42,27 +43,21 @@ async fn finish(ctx: Ctx, response: Result<Response, gloo_net::Error>) -> ApiRes
         return Ok(response);
     }
     let status = response.status();
-    let problem: Value = response.json().await.unwrap_or(Value::Null);
+    let problem: Option<Problem> = response.json().await.ok();
     if status == 401 && !ctx.token().is_empty() {
         ctx.logout(Some(tr(ctx.lang.get_untracked(), "login.expired")));
     }
-    let mut message = problem["detail"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("HTTP {status}"));
-    if let Some(errors) = problem["errors"].as_object() {
-        let fields: Vec<String> = errors
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default()))
-            .collect();
-        if !fields.is_empty() && !message.contains(&fields[0]) {
-            message = format!("{message} ({})", fields.join("; "));
-        }
-    }
-    Err(ApiError {
-        status,
-        message,
-        conflict: problem.get("conflict").cloned(),
+    Err(match problem {
+        Some(problem) => ApiError {
+            status,
+            message: problem.message(),
+            conflict: problem.conflict,
+        },
+        None => ApiError {
+            status,
+            message: format!("HTTP {status}"),
+            conflict: None,
+        },
     })
 }
 
@@ -73,9 +68,22 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     decode(response).await
 }
 
+/// The HTTP methods the API uses for writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Create, or act.
+    Post,
+    /// Replace, or set.
+    Put,
+    /// Change some fields.
+    Patch,
+    /// Remove, or unset.
+    Delete,
+}
+
 /// A call with a JSON body (or none), decoding the JSON answer.
 pub async fn send<T: DeserializeOwned>(
-    method: &str,
+    method: Method,
     path: &str,
     body: Option<&impl Serialize>,
 ) -> ApiResult<T> {
@@ -84,18 +92,25 @@ pub async fn send<T: DeserializeOwned>(
 }
 
 /// A call whose answer has no body (204).
-pub async fn send_empty(method: &str, path: &str, body: Option<&impl Serialize>) -> ApiResult<()> {
+pub async fn send_empty(
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> ApiResult<()> {
     send_raw(method, path, body).await.map(|_| ())
 }
 
-async fn send_raw(method: &str, path: &str, body: Option<&impl Serialize>) -> ApiResult<Response> {
+async fn send_raw(
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> ApiResult<Response> {
     let ctx = ctx();
     let builder = match method {
-        "POST" => Request::post(path),
-        "PUT" => Request::put(path),
-        "PATCH" => Request::patch(path),
-        "DELETE" => Request::delete(path),
-        _ => Request::get(path),
+        Method::Post => Request::post(path),
+        Method::Put => Request::put(path),
+        Method::Patch => Request::patch(path),
+        Method::Delete => Request::delete(path),
     };
     let builder = with_auth(&ctx, builder);
     let request = match body {
@@ -116,11 +131,4 @@ async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
         message: e.to_string(),
         conflict: None,
     })
-}
-
-/// `{ "items": [...] }`.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct Items<T> {
-    /// The rows.
-    pub items: Vec<T>,
 }

@@ -6,11 +6,10 @@ use super::chats::{js_sys_offset, Catalog};
 use super::ctx::{ctx, t, tnow};
 use super::user_data::UserData;
 use crate::logic::format;
-use dialogdesk_domain::wire::{DialogListItem, Page};
-use dialogdesk_domain::{Author, Message, MessageKind, TimelineEvent};
+use dialogdesk_domain::wire::{DialogListItem, Page, SendMessageBody};
+use dialogdesk_domain::{Author, Message, MessageKind, TimelineChange, TimelineEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
 /// A line of the chat: a message or a quiet system line.
 #[derive(Clone, PartialEq)]
@@ -148,9 +147,9 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
         }
         spawn_local(async move {
             let result: api::ApiResult<Message> = api::send(
-                "POST",
+                api::Method::Post,
                 &format!("/api/v1/dialogs/{dialog_id}/messages"),
-                Some(&json!({"text": text})),
+                Some(&SendMessageBody { text }),
             )
             .await;
             match result {
@@ -205,7 +204,10 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                             let body = match line.clone() {
                                 Line::Message(m) => message_view(m, local).into_any(),
                                 Line::Status(e) => {
-                                    let to = e.after.trim_matches('"').to_owned();
+                                    let to = match e.change {
+                                        TimelineChange::Status { to, .. } => to.as_str(),
+                                        _ => "",
+                                    };
                                     view! {
                                         <div class="system" data-key=line.key()>
                                             {format!("{} → {} · {}", tnow("event.status_changed"), tnow(&format!("status.{to}")), format::time(local))}

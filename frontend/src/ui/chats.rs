@@ -1,13 +1,17 @@
 //! The chats page: status tabs with live counts, the dialog list of the
 //! active tab (search, filters, sort, infinite scroll), and the open chat.
 
-use super::api::{self, Items};
+use super::api::{self, Method};
 use super::chat::ChatPanel;
 use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
-use crate::logic::url::{chats_path, query, view_from_segment};
-use dialogdesk_domain::wire::{Counts, DialogListItem, Page};
-use dialogdesk_domain::{Channel, Flow, Operator, Tag, View};
+use crate::logic::url::{chats_path, pairs_of, query, view_from_segment};
+use dialogdesk_domain::wire::{
+    Counts, DialogFilter, DialogListItem, DialogListParams, DialogSort, Items, Order, Page,
+};
+use dialogdesk_domain::{
+    Channel, ChannelId, Flow, FlowId, Operator, OperatorId, StepId, Tag, TagId, View,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -62,23 +66,26 @@ struct Filters {
     tag_id: String,
     flow_id: String,
     step_id: String,
-    sort: String,
+    sort: DialogSort,
 }
 
 impl Filters {
-    fn pairs(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("q", self.q.trim().to_owned()),
-            ("assignee_id", self.assignee_id.clone()),
-            ("channel_id", self.channel_id.clone()),
-            ("tag_id", self.tag_id.clone()),
-            ("flow_id", self.flow_id.clone()),
-            ("step_id", self.step_id.clone()),
-        ]
+    /// As the API takes them (an unset `<select>` is an empty string).
+    fn filter(&self) -> DialogFilter {
+        let id = |s: &str| s.parse::<i64>().ok();
+        let q = self.q.trim();
+        DialogFilter {
+            q: (!q.is_empty()).then(|| q.to_owned()),
+            assignee_id: id(&self.assignee_id).map(OperatorId),
+            channel_id: id(&self.channel_id).map(ChannelId),
+            tag_id: id(&self.tag_id).map(TagId),
+            flow_id: id(&self.flow_id).map(FlowId),
+            step_id: id(&self.step_id).map(StepId),
+        }
     }
 
     fn is_empty(&self) -> bool {
-        self.pairs().iter().all(|(_, v)| v.is_empty())
+        self.filter() == DialogFilter::default()
     }
 }
 
@@ -98,10 +105,7 @@ pub fn Chats() -> impl IntoView {
     let catalog = RwSignal::new(Catalog::default());
     load_catalog(catalog);
 
-    let filters = RwSignal::new(Filters {
-        sort: "last_message_at".into(),
-        ..Filters::default()
-    });
+    let filters = RwSignal::new(Filters::default());
     let counts = RwSignal::new(None::<Counts>);
     let items = RwSignal::new(Vec::<DialogListItem>::new());
     let next = RwSignal::new(None::<String>);
@@ -112,25 +116,26 @@ pub fn Chats() -> impl IntoView {
 
     let list_url = move |cursor: Option<String>| {
         let f = filters.get_untracked();
-        let mut pairs = f.pairs();
-        pairs.push(("view", view_now.get_untracked().as_str().to_owned()));
-        pairs.push(("sort", f.sort.clone()));
-        pairs.push((
-            "order",
-            if f.sort == "client_name" {
-                "asc".into()
+        let params = DialogListParams {
+            view: Some(view_now.get_untracked()),
+            sort: Some(f.sort),
+            // Names read A→Z; counts and times newest/largest first.
+            order: Some(if f.sort == DialogSort::ClientName {
+                Order::Asc
             } else {
-                "desc".into()
-            },
-        ));
-        pairs.push(("limit", "50".into()));
-        pairs.push(("cursor", cursor.unwrap_or_default()));
-        format!("/api/v1/dialogs{}", query(&pairs))
+                Order::Desc
+            }),
+            cursor,
+            limit: Some(50),
+        };
+        let mut pairs = pairs_of(&f.filter());
+        pairs.extend(pairs_of(&params));
+        format!("/api/v1/dialogs{}", query(pairs))
     };
     let load_counts = move || {
         let url = format!(
             "/api/v1/dialogs/counts{}",
-            query(&filters.get_untracked().pairs())
+            query(pairs_of(&filters.get_untracked().filter()))
         );
         spawn_local(async move {
             if let Ok(c) = api::get::<Counts>(&url).await {
@@ -196,17 +201,8 @@ pub fn Chats() -> impl IntoView {
                 counts.update(|c| {
                     let favourites = c.map(|c| c.favourites).unwrap_or(0);
                     *c = Some(Counts {
-                        all: status_counts.all,
+                        statuses: status_counts,
                         favourites,
-                        auto: status_counts.auto,
-                        manual: status_counts.manual,
-                        ignore: status_counts.ignore,
-                        waiting: status_counts.waiting,
-                        start: status_counts.start,
-                        error: status_counts.error,
-                        blocked: status_counts.blocked,
-                        stopped: status_counts.stopped,
-                        finished: status_counts.finished,
                     });
                 });
             } else {
@@ -250,7 +246,7 @@ pub fn Chats() -> impl IntoView {
     });
     let on_favourite = move |id: i64, on: bool| {
         spawn_local(async move {
-            let method = if on { "PUT" } else { "DELETE" };
+            let method = if on { Method::Put } else { Method::Delete };
             if api::send_empty(
                 method,
                 &format!("/api/v1/dialogs/{id}/favourite"),
@@ -323,10 +319,10 @@ pub fn Chats() -> impl IntoView {
                                     }}
                                 </select>
                             </Show>
-                            <select aria-label=t("chats.sort") on:change=set_filter(|f, v| f.sort = v)>
-                                {["last_message_at", "created_at", "client_name", "message_count", "status"].into_iter().map(|s| {
+                            <select aria-label=t("chats.sort") on:change=set_filter(|f, v| f.sort = v.parse().unwrap_or_default())>
+                                {DialogSort::ALL.iter().map(|s| {
                                     let key = format!("sort.{s}");
-                                    view! { <option value=s>{move || tnow(&key)}</option> }
+                                    view! { <option value=s.as_str()>{move || tnow(&key)}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
@@ -365,11 +361,7 @@ fn Tabs(view: Memo<View>, counts: RwSignal<Option<Counts>>) -> impl IntoView {
                 let v = *v;
                 let label_key = format!("tab.{}", v.as_str());
                 let hint_key = format!("tabhint.{}", v.as_str());
-                let count = move || counts.get().map(|c| match v.status() {
-                    Some(s) => c.of(s),
-                    None if v == View::All => c.all,
-                    None => c.favourites,
-                });
+                let count = move || counts.get().map(|c| c.of_view(v));
                 view! {
                     <a href=chats_path(v, None) class:active=move || view.get() == v
                         title=move || tnow(&hint_key) data-testid=format!("tab-{}", v.as_str())>

@@ -2,17 +2,9 @@
 
 use super::api::{self, ApiResult};
 use super::ctx::{ctx, t, Session};
-use dialogdesk_domain::wire::Me;
+use dialogdesk_domain::wire::{LoginRequest, LoginResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
-use serde_json::json;
-
-#[derive(Deserialize)]
-struct LoginResponse {
-    access_token: String,
-    operator: Me,
-}
 
 /// Log in with e-mail and password.
 #[component]
@@ -27,10 +19,12 @@ pub fn Login() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let body =
-                json!({"email": email.get_untracked(), "password": password.get_untracked()});
+            let body = LoginRequest {
+                email: email.get_untracked(),
+                password: password.get_untracked(),
+            };
             let result: ApiResult<LoginResponse> =
-                api::send("POST", "/api/v1/auth/login", Some(&body)).await;
+                api::send(api::Method::Post, "/api/v1/auth/login", Some(&body)).await;
             busy.set(false);
             match result {
                 Ok(r) => ctx.login(Session {

@@ -6,34 +6,41 @@ use super::chat::ChatPanel;
 use super::chats::{js_sys_offset, load_catalog, Catalog};
 use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
-use crate::logic::sort::{Direction, SortState};
-use crate::logic::url::query;
-use dialogdesk_domain::wire::{Page, RecordRow};
+use crate::logic::sort::SortState;
+use crate::logic::url::{pairs_of, query};
+use dialogdesk_domain::wire::{
+    CsvParams, FinishedByOperator, FinishedOnChannel, FinishedOnDay, Items, Order, Page,
+    RangeParams, RecordParams, RecordRow, RecordSort,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use serde::Deserialize;
-use serde_json::Value;
 
-#[derive(Deserialize)]
-struct Rows {
-    items: Vec<Value>,
-}
-
-const COLUMNS: [(&str, &str); 6] = [
-    ("client", "records.client"),
-    ("channel", "records.channel"),
-    ("number", "records.number"),
-    ("finished_by", "records.finished_by"),
-    ("finished_at", "records.finished_at"),
-    ("message_count", "records.messages"),
+const COLUMNS: [(RecordSort, &str); 6] = [
+    (RecordSort::Client, "records.client"),
+    (RecordSort::Channel, "records.channel"),
+    (RecordSort::Number, "records.number"),
+    (RecordSort::FinishedBy, "records.finished_by"),
+    (RecordSort::FinishedAt, "records.finished_at"),
+    (RecordSort::MessageCount, "records.messages"),
 ];
+
+/// The Dialog list's parameters for a search and a sort.
+fn record_params(q: &str, sort: SortState) -> RecordParams {
+    let q = q.trim();
+    RecordParams {
+        q: (!q.is_empty()).then(|| q.to_owned()),
+        sort: Some(sort.column),
+        order: Some(sort.order),
+        ..RecordParams::default()
+    }
+}
 
 /// The page.
 #[component]
 pub fn Records() -> impl IntoView {
     let ctx = ctx();
-    let sort = RwSignal::new(SortState::new("finished_at", Direction::Desc));
+    let sort = RwSignal::new(SortState::new(RecordSort::FinishedAt, Order::Desc));
     let q = RwSignal::new(String::new());
     let today = chrono::Utc::now().date_naive();
     let from = RwSignal::new((today - chrono::Duration::days(29)).to_string());
@@ -49,17 +56,12 @@ pub fn Records() -> impl IntoView {
     let offset = -js_sys_offset();
 
     let url = move |path: &str, cursor: Option<String>| {
-        let s = sort.get_untracked();
-        format!(
-            "{path}{}",
-            query(&[
-                ("q", q.get_untracked().trim().to_owned()),
-                ("sort", s.column.clone()),
-                ("order", s.direction.as_str().to_owned()),
-                ("limit", "50".into()),
-                ("cursor", cursor.unwrap_or_default()),
-            ])
-        )
+        let params = RecordParams {
+            limit: Some(50),
+            cursor,
+            ..record_params(&q.get_untracked(), sort.get_untracked())
+        };
+        format!("{path}{}", query(pairs_of(&params)))
     };
     let load = move |cursor: Option<String>| {
         if cursor.is_none() {
@@ -89,58 +91,49 @@ pub fn Records() -> impl IntoView {
         });
     };
     let load_charts = move || {
-        let range = query(&[
-            ("from", from.get_untracked()),
-            ("to", to.get_untracked()),
-            ("utc_offset_minutes", offset.to_string()),
-        ]);
+        let range = query(pairs_of(&RangeParams {
+            from: from.get_untracked().parse().ok(),
+            to: to.get_untracked().parse().ok(),
+            utc_offset_minutes: Some(offset),
+        }));
         let by_step = tnow("records.by_step");
         spawn_local(async move {
-            if let Ok(r) =
-                api::get::<Rows>(&format!("/api/v1/analytics/finished/by-operator{range}")).await
+            if let Ok(r) = api::get::<Items<FinishedByOperator>>(&format!(
+                "/api/v1/analytics/finished/by-operator{range}"
+            ))
+            .await
             {
                 by_operator.set(
                     r.items
-                        .iter()
+                        .into_iter()
                         .map(|i| {
-                            (
-                                i["operator"]["name"]
-                                    .as_str()
-                                    .map(str::to_owned)
-                                    .unwrap_or_else(|| by_step.clone()),
-                                i["finished"].as_i64().unwrap_or(0),
-                            )
+                            let who = i.operator.map_or_else(|| by_step.clone(), |o| o.name);
+                            (who, i.finished)
                         })
                         .collect(),
                 );
             }
-            if let Ok(r) =
-                api::get::<Rows>(&format!("/api/v1/analytics/finished/by-channel{range}")).await
+            if let Ok(r) = api::get::<Items<FinishedOnChannel>>(&format!(
+                "/api/v1/analytics/finished/by-channel{range}"
+            ))
+            .await
             {
                 by_channel.set(
                     r.items
-                        .iter()
-                        .map(|i| {
-                            (
-                                i["channel"]["name"].as_str().unwrap_or_default().to_owned(),
-                                i["finished"].as_i64().unwrap_or(0),
-                            )
-                        })
+                        .into_iter()
+                        .map(|i| (i.channel.name, i.finished))
                         .collect(),
                 );
             }
-            if let Ok(r) =
-                api::get::<Rows>(&format!("/api/v1/analytics/finished/by-day{range}")).await
+            if let Ok(r) = api::get::<Items<FinishedOnDay>>(&format!(
+                "/api/v1/analytics/finished/by-day{range}"
+            ))
+            .await
             {
                 by_day.set(
                     r.items
-                        .iter()
-                        .map(|i| {
-                            (
-                                i["day"].as_str().unwrap_or_default().to_owned(),
-                                i["finished"].as_i64().unwrap_or(0),
-                            )
-                        })
+                        .into_iter()
+                        .map(|i| (i.day.to_string(), i.finished))
                         .collect(),
                 );
             }
@@ -160,15 +153,12 @@ pub fn Records() -> impl IntoView {
     // A plain link: the token rides in the query because a download cannot
     // carry an Authorization header.
     let csv_href = move || {
-        let s = sort.get();
-        let pairs = [
-            ("q", q.get().trim().to_owned()),
-            ("sort", s.column.clone()),
-            ("order", s.direction.as_str().to_owned()),
-            ("lang", ctx.lang.get().code().to_owned()),
-            ("token", ctx.token()),
-        ];
-        format!("/api/v1/records/dialogs.csv{}", query(&pairs))
+        let mut pairs = pairs_of(&record_params(&q.get(), sort.get()));
+        pairs.extend(pairs_of(&CsvParams {
+            lang: ctx.lang.get().code().parse().ok(),
+        }));
+        pairs.push(("token".into(), ctx.token()));
+        format!("/api/v1/records/dialogs.csv{}", query(pairs))
     };
     let navigate = use_navigate();
 
@@ -197,9 +187,9 @@ pub fn Records() -> impl IntoView {
                             let column = *column;
                             let key = *key;
                             view! {
-                                <th scope="col" aria-sort=move || match (sort.get().column == column, sort.get().direction) {
-                                    (true, Direction::Asc) => "ascending",
-                                    (true, Direction::Desc) => "descending",
+                                <th scope="col" aria-sort=move || match (sort.get().column == column, sort.get().order) {
+                                    (true, Order::Asc) => "ascending",
+                                    (true, Order::Desc) => "descending",
                                     _ => "none",
                                 }>
                                     <button class="sort" data-testid=format!("sort-{column}") on:click=move |_| sort.update(|s| *s = s.clicked(column))>

@@ -1,20 +1,23 @@
 //! Settings for admins: operators, channels, flows and steps, tags, API tokens.
 
-use super::api::{self, Items};
+use super::api::{self, Method};
 use super::ctx::{t, tnow};
-use dialogdesk_domain::{Channel, ChannelKind, FinishStatus, Flow, Operator, Role, Scope, Tag};
+use dialogdesk_domain::wire::{
+    ApiToken, CreateChannelBody, CreateFlowBody, CreateOperatorBody, CreateTagBody,
+    CreateTokenBody, CreatedToken, Items, PasswordBody, StepBody, StepOrderBody,
+    UpdateOperatorBody, UpdateStepBody,
+};
+use dialogdesk_domain::{
+    Channel, ChannelKind, FinishStatus, Flow, Operator, Role, Scope, StepId, Tag,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-#[derive(Clone, Deserialize)]
-struct Token {
-    id: i64,
-    name: String,
-    scopes: Vec<Scope>,
-    last_used_at: Option<String>,
-    revoked_at: Option<String>,
+/// A typed request body, for [`Settings`]' one change runner.
+fn body(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
 }
 
 #[derive(Clone, Default)]
@@ -23,7 +26,7 @@ struct Data {
     channels: Vec<Channel>,
     flows: Vec<Flow>,
     tags: Vec<Tag>,
-    tokens: Vec<Token>,
+    tokens: Vec<ApiToken>,
 }
 
 /// The page.
@@ -46,7 +49,7 @@ pub fn Settings() -> impl IntoView {
             let tags = api::get::<Items<Tag>>("/api/v1/tags")
                 .await
                 .map(|i| i.items);
-            let tokens = api::get::<Items<Token>>("/api/v1/api-tokens")
+            let tokens = api::get::<Items<ApiToken>>("/api/v1/api-tokens")
                 .await
                 .map(|i| i.items);
             match (operators, channels, flows, tags, tokens) {
@@ -67,16 +70,25 @@ pub fn Settings() -> impl IntoView {
     };
     reload();
     // Runs a change, then shows the fresh state (or the problem).
-    let act = move |method: &'static str, path: String, body: Value| {
+    let act = move |method: Method, path: String, body: Value| {
         spawn_local(async move {
-            match api::send::<Value>(method, &path, Some(&body)).await {
-                Ok(answer) => {
+            match api::send_empty(method, &path, Some(&body)).await {
+                Ok(()) => error.set(None),
+                Err(e) => error.set(Some(e.message)),
+            }
+            reload();
+        });
+    };
+    // A new token's secret is shown once, so its answer is read.
+    let create_token = move |request: CreateTokenBody| {
+        spawn_local(async move {
+            match api::send::<CreatedToken>(Method::Post, "/api/v1/api-tokens", Some(&request))
+                .await
+            {
+                Ok(created) => {
                     error.set(None);
-                    if let Some(token) = answer.get("token").and_then(Value::as_str) {
-                        secret.set(Some(token.to_owned()));
-                    }
+                    secret.set(Some(created.token));
                 }
-                Err(e) if e.status == 0 => error.set(None),
                 Err(e) => error.set(Some(e.message)),
             }
             reload();
@@ -117,14 +129,14 @@ pub fn Settings() -> impl IntoView {
                                     <td>{move || tnow(&format!("role.{}", o.role.as_str()))}</td>
                                     <td>{if active { "✓" } else { "—" }}</td>
                                     <td>
-                                        <button class="ghost" on:click=move |_| act("PATCH", format!("/api/v1/operators/{id}"), json!({"active": !active}))>
+                                        <button class="ghost" on:click=move |_| act(Method::Patch, format!("/api/v1/operators/{id}"), body(&UpdateOperatorBody { active: Some(!active), ..Default::default() }))>
                                             {move || if active { tnow("settings.deactivate") } else { tnow("settings.activate") }}
                                         </button>
                                         <button class="ghost" on:click=move |_| {
                                             let asked = web_sys::window().and_then(|w| w.prompt_with_message(&tnow("settings.new_password")).ok().flatten());
                                             if let Some(password) = asked.filter(|p| !p.is_empty()) {
                                                 spawn_local(async move {
-                                                    match api::send_empty("PUT", &format!("/api/v1/operators/{id}/password"), Some(&json!({"password": password}))).await {
+                                                    match api::send_empty(Method::Put, &format!("/api/v1/operators/{id}/password"), Some(&PasswordBody { password })).await {
                                                         Ok(()) => error.set(None),
                                                         Err(e) => error.set(Some(e.message)),
                                                     }
@@ -139,7 +151,7 @@ pub fn Settings() -> impl IntoView {
                 </table>
                 <form class="inline" on:submit=move |ev| {
                     ev.prevent_default();
-                    act("POST", "/api/v1/operators".into(), json!({"name": op_name.get(), "email": op_email.get(), "role": op_role.get(), "password": op_password.get()}));
+                    act(Method::Post, "/api/v1/operators".into(), body(&CreateOperatorBody { name: op_name.get(), email: op_email.get(), role: op_role.get().parse().unwrap_or(Role::Operator), password: op_password.get() }));
                 }>
                     <input placeholder=t("settings.name") aria-label=t("settings.name") required on:input=input(op_name)/>
                     <input type="email" placeholder=t("settings.email") aria-label=t("settings.email") required on:input=input(op_email)/>
@@ -156,7 +168,7 @@ pub fn Settings() -> impl IntoView {
                 <ul class="plain">
                     {move || data.get().channels.into_iter().map(|c| view! { <li><span class=format!("channel ch-{}", c.kind.as_str())>{c.kind.as_str()}</span>" "{c.name}</li> }).collect_view()}
                 </ul>
-                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act("POST", "/api/v1/channels".into(), json!({"kind": ch_kind.get(), "name": ch_name.get()})); }>
+                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act(Method::Post, "/api/v1/channels".into(), body(&CreateChannelBody { kind: ch_kind.get().parse().unwrap_or(ChannelKind::Whatsapp), name: ch_name.get() })); }>
                     <select aria-label=t("settings.kind") on:change=input(ch_kind)>
                         {ChannelKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
                     </select>
@@ -183,31 +195,31 @@ pub fn Settings() -> impl IntoView {
                                     view! {
                                         <li>
                                             {step.name}" "
-                                            <select aria-label="finish status" on:change=move |ev| act("PATCH", format!("/api/v1/flows/{flow_id}/steps/{step_id}"), json!({"finish_status": event_target_value(&ev)}))>
+                                            <select aria-label="finish status" on:change=move |ev| act(Method::Patch, format!("/api/v1/flows/{flow_id}/steps/{step_id}"), body(&UpdateStepBody { finish_status: event_target_value(&ev).parse().ok(), ..Default::default() }))>
                                                 {FinishStatus::ALL.iter().map(|f| view! {
                                                     <option value=f.as_str() selected=*f == step.finish_status>{move || tnow(&format!("finish.{}", f.as_str()))}</option>
                                                 }).collect_view()}
                                             </select>
                                             <button class="ghost" aria-label=t("settings.up") disabled=i == 0 on:click=move |_| {
                                                 let mut o = up.clone(); o.swap(i, i.saturating_sub(1));
-                                                act("PUT", format!("/api/v1/flows/{flow_id}/steps/order"), json!({"step_ids": o}));
+                                                act(Method::Put, format!("/api/v1/flows/{flow_id}/steps/order"), body(&StepOrderBody { step_ids: o.into_iter().map(StepId).collect() }));
                                             }>"↑"</button>
                                             <button class="ghost" aria-label=t("settings.down") disabled=i == last on:click=move |_| {
                                                 let mut o = down.clone(); o.swap(i, (i + 1).min(last));
-                                                act("PUT", format!("/api/v1/flows/{flow_id}/steps/order"), json!({"step_ids": o}));
+                                                act(Method::Put, format!("/api/v1/flows/{flow_id}/steps/order"), body(&StepOrderBody { step_ids: o.into_iter().map(StepId).collect() }));
                                             }>"↓"</button>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ol>
-                            <form class="inline" on:submit=move |ev| { ev.prevent_default(); act("POST", format!("/api/v1/flows/{flow_id}/steps"), json!({"name": new_step.get(), "finish_status": "none"})); }>
+                            <form class="inline" on:submit=move |ev| { ev.prevent_default(); act(Method::Post, format!("/api/v1/flows/{flow_id}/steps"), body(&StepBody { name: new_step.get(), finish_status: FinishStatus::None })); }>
                                 <input placeholder=t("settings.add_step") aria-label=t("settings.add_step") required on:input=input(new_step)/>
                                 <button class="ghost" type="submit">{t("settings.add_step")}</button>
                             </form>
                         </div>
                     }
                 }).collect_view()}
-                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act("POST", "/api/v1/flows".into(), json!({"name": flow_name.get(), "steps": []})); }>
+                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act(Method::Post, "/api/v1/flows".into(), body(&CreateFlowBody { name: flow_name.get(), steps: Vec::new() })); }>
                     <input placeholder=t("settings.new_flow") aria-label=t("settings.new_flow") required on:input=input(flow_name)/>
                     <button class="primary" type="submit">{t("common.create")}</button>
                 </form>
@@ -223,7 +235,7 @@ pub fn Settings() -> impl IntoView {
                                 <span class="tag" style=format!("--tag:{}", tag.color)>{tag.name}</span>
                                 <button class="ghost" on:click=move |_| {
                                     spawn_local(async move {
-                                        if let Err(e) = api::send_empty("DELETE", &format!("/api/v1/tags/{id}"), None::<&()>).await { error.set(Some(e.message)); }
+                                        if let Err(e) = api::send_empty(Method::Delete, &format!("/api/v1/tags/{id}"), None::<&()>).await { error.set(Some(e.message)); }
                                         reload();
                                     });
                                 }>{t("common.delete")}</button>
@@ -231,7 +243,7 @@ pub fn Settings() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act("POST", "/api/v1/tags".into(), json!({"name": tag_name.get(), "color": tag_color.get()})); }>
+                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act(Method::Post, "/api/v1/tags".into(), body(&CreateTagBody { name: tag_name.get(), color: tag_color.get() })); }>
                     <input placeholder=t("settings.name") aria-label=t("settings.name") required on:input=input(tag_name)/>
                     <input type="color" aria-label=t("settings.color") prop:value=move || tag_color.get() on:input=input(tag_color)/>
                     <button class="primary" type="submit">{t("common.create")}</button>
@@ -249,13 +261,13 @@ pub fn Settings() -> impl IntoView {
                             <li>
                                 <strong>{tk.name}</strong>" "
                                 <span class="muted">{tk.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</span>" "
-                                {tk.last_used_at.map(|u| view! { <span class="muted">{t("settings.last_used")}" "{u.get(..16).unwrap_or_default().replace('T', " ")}</span> })}
+                                {tk.last_used_at.map(|u| view! { <span class="muted">{t("settings.last_used")}" "{u.format("%Y-%m-%d %H:%M").to_string()}</span> })}
                                 {if revoked {
                                     view! { <span class="badge">{t("settings.revoked")}</span> }.into_any()
                                 } else {
                                     view! { <button class="ghost" on:click=move |_| {
                                         spawn_local(async move {
-                                            let _ = api::send::<Value>("DELETE", &format!("/api/v1/api-tokens/{id}"), None::<&()>).await;
+                                            let _ = api::send_empty(Method::Delete, &format!("/api/v1/api-tokens/{id}"), None::<&()>).await;
                                             reload();
                                         });
                                     }>{t("settings.revoke")}</button> }.into_any()
@@ -264,7 +276,7 @@ pub fn Settings() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-                <form class="inline" on:submit=move |ev| { ev.prevent_default(); act("POST", "/api/v1/api-tokens".into(), json!({"name": token_name.get(), "scopes": [token_scope.get()]})); }>
+                <form class="inline" on:submit=move |ev| { ev.prevent_default(); create_token(CreateTokenBody { name: token_name.get(), scopes: token_scope.get().parse().map(|s: Scope| vec![s]).unwrap_or_default() }); }>
                     <input placeholder=t("settings.name") aria-label=t("settings.name") required on:input=input(token_name)/>
                     <select aria-label=t("settings.scopes") on:change=input(token_scope)>
                         {Scope::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}

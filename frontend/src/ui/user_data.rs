@@ -5,11 +5,12 @@ use super::api;
 use super::chats::{js_sys_offset, Catalog};
 use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
-use dialogdesk_domain::wire::DialogListItem;
-use dialogdesk_domain::{Author, Status, TimelineEvent};
+use dialogdesk_domain::wire::{DialogListItem, SettingsBody};
+use dialogdesk_domain::{
+    Author, FlowId, OperatorId, Status, StepId, TagId, TimelineChange, TimelineEvent,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::{json, Map, Value};
 
 /// The form's state, compared with the dialog to know what changed.
 #[derive(Clone, PartialEq)]
@@ -49,22 +50,24 @@ impl Form {
     }
 
     /// The save body: only what changed, with the version.
-    fn body(&self, original: &Form, version: i64) -> Map<String, Value> {
-        let mut body = Map::new();
-        body.insert("version".into(), json!(version));
-        let id = |s: &str| s.parse::<i64>().ok().map_or(Value::Null, |n| json!(n));
+    fn body(&self, original: &Form, version: i64) -> SettingsBody {
+        let id = |s: &str| s.parse::<i64>().ok();
+        let mut body = SettingsBody {
+            version: Some(version),
+            ..SettingsBody::default()
+        };
         if self.assignee != original.assignee {
-            body.insert("assignee_id".into(), id(&self.assignee));
+            body.assignee_id = Some(id(&self.assignee).map(OperatorId));
         }
         if !self.status.is_empty() {
-            body.insert("status".into(), json!(self.status));
+            body.status = self.status.parse::<Status>().ok();
         }
         if self.flow != original.flow || self.step != original.step {
-            body.insert("flow_id".into(), id(&self.flow));
-            body.insert("step_id".into(), id(&self.step));
+            body.flow_id = Some(id(&self.flow).map(FlowId));
+            body.step_id = Some(id(&self.step).map(StepId));
         }
         if self.tags != original.tags {
-            body.insert("tag_ids".into(), json!(self.tags));
+            body.tag_ids = Some(self.tags.iter().copied().map(TagId).collect());
         }
         body
     }
@@ -100,7 +103,7 @@ pub fn UserData(
         problem.set(None);
         spawn_local(async move {
             let result: api::ApiResult<DialogListItem> = api::send(
-                "PUT",
+                api::Method::Put,
                 &format!("/api/v1/dialogs/{id}/settings"),
                 Some(&body),
             )
@@ -234,9 +237,9 @@ pub fn UserData(
                 <ol class="timeline" data-testid="timeline">
                     {move || timeline.get().into_iter().rev().take(50).map(|e| {
                         let when = format::date_time(ctx.lang.get(), format::local(e.at, offset));
-                        let what = match e.kind.as_str() {
-                            "status_changed" => format!("{} → {}", tnow(&format!("status.{}", e.before.trim_matches('"'))), tnow(&format!("status.{}", e.after.trim_matches('"')))),
-                            "message_added" => String::new(),
+                        let what = match &e.change {
+                            TimelineChange::Status { from, to } => format!("{} → {}", tnow(&format!("status.{from}")), tnow(&format!("status.{to}"))),
+                            TimelineChange::Message { .. } => String::new(),
                             _ => e.reason.clone(),
                         };
                         view! {

@@ -202,12 +202,6 @@ macro_rules! access {
 }
 
 access!(
-    /// Any logged-in operator.
-    AnyOperator,
-    |c| c.has_role(Role::Operator),
-    "this operation is for logged-in operators"
-);
-access!(
     /// An operator, or an integration with the `read` scope.
     Reader,
     |c| c.has_role(Role::Operator) || c.has_scope(Scope::Read),
@@ -244,9 +238,26 @@ access!(
     "needs an API token with the `bot` scope"
 );
 
-/// The operator behind an operator-only extractor.
-pub fn operator_of(caller: &Caller) -> Result<OperatorId, ApiError> {
-    caller
-        .operator_id()
-        .ok_or_else(|| forbidden("this operation is for logged-in operators"))
+/// Any logged-in operator, with their id: a handler that takes it cannot
+/// run for an API token, and needs no check of its own.
+#[derive(Debug, Clone)]
+pub struct AnyOperator {
+    /// The operator's id.
+    pub id: OperatorId,
+    /// The caller, for masking.
+    pub caller: Caller,
+}
+
+impl FromRequest for AnyOperator {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticated(req).and_then(|caller| match &caller {
+            Caller::Operator { id, role, .. } if role.includes(Role::Operator) => {
+                Ok(AnyOperator { id: *id, caller })
+            }
+            _ => Err(forbidden("this operation is for logged-in operators")),
+        }))
+    }
 }

@@ -9,33 +9,17 @@ use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use dialogdesk_domain::wire::{
-    CountsChanged, DialogUpdated, MessageCreated, Resync, TimelineAppended,
-};
+use dialogdesk_domain::wire::{live_event, Resync, StreamParams};
 use futures_util::stream as body_stream;
-use serde::Deserialize;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
-use utoipa::IntoParams;
 
 /// A comment line keeps idle connections (and proxies) alive.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Asked of clients before they reconnect.
 const RETRY_MS: u32 = 2000;
-
-/// The stream's parameters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StreamParams {
-    /// The bearer token, for browsers' `EventSource`, which cannot set an
-    /// `Authorization` header. Prefer the header where you can: URLs end up
-    /// in logs (dialogdesk's own access log leaves query strings out).
-    pub token: Option<String>,
-    /// Resume after this event id; the same as the `Last-Event-ID` header.
-    pub last_event_id: Option<i64>,
-}
 
 /// Counts connected clients for `/metrics`.
 struct ClientGuard(Arc<Metrics>);
@@ -69,7 +53,7 @@ fn resync(reason: &str) -> Shared {
     .unwrap_or_default();
     Arc::new(LiveEvent {
         id: 0,
-        kind: "resync".into(),
+        kind: live_event::RESYNC.into(),
         data,
     })
 }
@@ -198,19 +182,4 @@ pub async fn open_stream(
         .insert_header(("Cache-Control", "no-cache"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(body))
-}
-
-/// The event bodies, for the OpenAPI components (the stream's payloads).
-#[derive(utoipa::ToSchema)]
-pub enum LiveEventBody {
-    /// `dialog.updated`.
-    DialogUpdated(DialogUpdated),
-    /// `message.created`.
-    MessageCreated(MessageCreated),
-    /// `counts.changed`.
-    CountsChanged(CountsChanged),
-    /// `timeline.appended`.
-    TimelineAppended(TimelineAppended),
-    /// `resync`.
-    Resync(Resync),
 }

@@ -35,10 +35,3 @@ pub struct IdPath {
 pub fn field<T>(field: &'static str, parsed: Result<T, InvalidValue>) -> Result<T, ApiError> {
     parsed.map_err(|e| ApiError::invalid(field, e.0))
 }
-
-/// `{ "items": [...] }`, the shape of every list.
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Items<T> {
-    /// The rows.
-    pub items: Vec<T>,
-}

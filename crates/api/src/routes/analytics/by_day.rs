@@ -1,22 +1,12 @@
 //! `GET /api/v1/analytics/finished/by-day`.
 
-use super::RangeParams;
+use super::range_of;
 use crate::auth::HeadReader;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_store::analytics::FinishedOnDay;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// The rows.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(as = FinishedOnDayList)]
-pub struct Response {
-    /// One row each.
-    pub items: Vec<FinishedOnDay>,
-}
+use dialogdesk_domain::wire::{FinishedOnDay, Items, RangeParams};
 
 /// Finished dialogs per day over the range, every day listed (zeros too).
 #[utoipa::path(
@@ -24,7 +14,7 @@ pub struct Response {
     params(RangeParams),
     security(("operator_jwt" = []), ("api_token" = ["read"])),
     responses(
-        (status = 200, description = "The rows", body = Response),
+        (status = 200, description = "The rows", body = Items<FinishedOnDay>),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs the head role", body = Problem, content_type = "application/problem+json"),
@@ -36,9 +26,9 @@ pub async fn finished_per_day(
     _: HeadReader,
     state: web::Data<AppState>,
     params: web::Query<RangeParams>,
-) -> Result<web::Json<Response>, ApiError> {
-    let range = params.range()?;
+) -> Result<web::Json<Items<FinishedOnDay>>, ApiError> {
+    let range = range_of(&params)?;
     let store = state.store.clone();
     let items = blocking(move || store.finished_per_day(&range)).await?;
-    Ok(web::Json(Response { items }))
+    Ok(web::Json(Items { items }))
 }

@@ -1,22 +1,12 @@
 //! `GET /api/v1/analytics/finished/by-operator`.
 
-use super::RangeParams;
+use super::range_of;
 use crate::auth::HeadReader;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_store::analytics::FinishedByOperator;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// The rows.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(as = FinishedByOperatorList)]
-pub struct Response {
-    /// One row each.
-    pub items: Vec<FinishedByOperator>,
-}
+use dialogdesk_domain::wire::{FinishedByOperator, Items, RangeParams};
 
 /// Finished dialogs per employee over the range (each dialog's last finish), most first; `operator: null` counts finishes by the AI reaching a finishing step.
 #[utoipa::path(
@@ -24,7 +14,7 @@ pub struct Response {
     params(RangeParams),
     security(("operator_jwt" = []), ("api_token" = ["read"])),
     responses(
-        (status = 200, description = "The rows", body = Response),
+        (status = 200, description = "The rows", body = Items<FinishedByOperator>),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs the head role", body = Problem, content_type = "application/problem+json"),
@@ -36,9 +26,9 @@ pub async fn finished_per_operator(
     _: HeadReader,
     state: web::Data<AppState>,
     params: web::Query<RangeParams>,
-) -> Result<web::Json<Response>, ApiError> {
-    let range = params.range()?;
+) -> Result<web::Json<Items<FinishedByOperator>>, ApiError> {
+    let range = range_of(&params)?;
     let store = state.store.clone();
     let items = blocking(move || store.finished_per_operator(&range)).await?;
-    Ok(web::Json(Response { items }))
+    Ok(web::Json(Items { items }))
 }

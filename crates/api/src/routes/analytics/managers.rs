@@ -1,22 +1,12 @@
 //! `GET /api/v1/analytics/managers`.
 
-use super::RangeParams;
+use super::range_of;
 use crate::auth::HeadReader;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_store::analytics::ManagerStats;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// The rows.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(as = ManagerStatsList)]
-pub struct Response {
-    /// One row each.
-    pub items: Vec<ManagerStats>,
-}
+use dialogdesk_domain::wire::{Items, ManagerStats, RangeParams};
 
 /// Per-manager stats over the range: dialogs taken per day, messages sent to leads, and the median time from a lead's message to the manager's next reply.
 #[utoipa::path(
@@ -24,7 +14,7 @@ pub struct Response {
     params(RangeParams),
     security(("operator_jwt" = []), ("api_token" = ["read"])),
     responses(
-        (status = 200, description = "The rows", body = Response),
+        (status = 200, description = "The rows", body = Items<ManagerStats>),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs the head role", body = Problem, content_type = "application/problem+json"),
@@ -36,9 +26,9 @@ pub async fn manager_stats(
     _: HeadReader,
     state: web::Data<AppState>,
     params: web::Query<RangeParams>,
-) -> Result<web::Json<Response>, ApiError> {
-    let range = params.range()?;
+) -> Result<web::Json<Items<ManagerStats>>, ApiError> {
+    let range = range_of(&params)?;
     let store = state.store.clone();
     let items = blocking(move || store.manager_stats(&range)).await?;
-    Ok(web::Json(Response { items }))
+    Ok(web::Json(Items { items }))
 }

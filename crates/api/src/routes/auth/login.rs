@@ -7,32 +7,7 @@ use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use dialogdesk_domain::wire::Me;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// Credentials.
-#[derive(Debug, Deserialize, ToSchema)]
-#[schema(example = json!({"email": "operator@demo.local", "password": "operator-demo"}))]
-pub struct LoginRequest {
-    /// Login e-mail (case-insensitive).
-    pub email: String,
-    /// Password.
-    pub password: String,
-}
-
-/// A new access token.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct LoginResponse {
-    /// The JWT to send as `Authorization: Bearer …`.
-    pub access_token: String,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Seconds until the token expires.
-    pub expires_in: i64,
-    /// Who logged in.
-    pub operator: Me,
-}
+use dialogdesk_domain::wire::{LoginRequest, LoginResponse, Me};
 
 /// Log in an operator.
 ///

@@ -7,47 +7,8 @@ use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web};
-use dialogdesk_domain::wire::DialogListItem;
-use dialogdesk_domain::{DialogId, FlowId, StepId};
-use dialogdesk_store::dialogs::BotReport;
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-/// One report of the AI engine, tagged by `type`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-#[schema(example = json!({"type": "flow_launched", "flow_id": 1, "step_id": 1}))]
-pub enum BotEventBody {
-    /// The dialog was launched into a flow at a step.
-    FlowLaunched {
-        /// The flow.
-        flow_id: i64,
-        /// The step; must belong to the flow.
-        step_id: i64,
-    },
-    /// The dialog reached a step of its flow.
-    StepReached {
-        /// The step.
-        step_id: i64,
-    },
-    /// The bot wrote to the lead.
-    BotMessage {
-        /// What it wrote.
-        text: String,
-    },
-    /// The AI failed technically (e.g. token generation).
-    AiError {
-        /// What failed.
-        detail: String,
-    },
-    /// The lead blocked the bot.
-    BlockedByLead,
-    /// The platform refused our message (e.g. "cannot write first").
-    DeliveryRefused {
-        /// The platform's words.
-        detail: String,
-    },
-}
+use dialogdesk_domain::wire::{BotEvent, DialogListItem};
+use dialogdesk_domain::DialogId;
 
 /// Report an AI-engine event for a dialog; the state machine decides the
 /// new status (DESIGN.md §1).
@@ -57,7 +18,7 @@ pub enum BotEventBody {
 #[utoipa::path(
     tag = "integrations",
     params(DialogPath),
-    request_body(content = BotEventBody, examples(
+    request_body(content = BotEvent, examples(
         ("flow_launched" = (value = json!({"type": "flow_launched", "flow_id": 1, "step_id": 1}))),
         ("step_reached" = (value = json!({"type": "step_reached", "step_id": 4}))),
         ("bot_message" = (value = json!({"type": "bot_message", "text": "Стоимость курса — 49 900 ₽"}))),
@@ -81,24 +42,13 @@ pub async fn report_bot_event(
     BotIntegration(caller): BotIntegration,
     state: web::Data<AppState>,
     path: web::Path<DialogPath>,
-    Json(body): Json<BotEventBody>,
+    Json(report): Json<BotEvent>,
 ) -> Result<web::Json<DialogListItem>, ApiError> {
-    let report = match body {
-        BotEventBody::FlowLaunched { flow_id, step_id } => BotReport::FlowLaunched {
-            flow_id: FlowId(flow_id),
-            step_id: StepId(step_id),
-        },
-        BotEventBody::StepReached { step_id } => BotReport::StepReached {
-            step_id: StepId(step_id),
-        },
-        BotEventBody::BotMessage { text } if text.trim().is_empty() => {
-            return Err(ApiError::invalid("text", "must not be empty"))
+    if let BotEvent::BotMessage { text } = &report {
+        if text.trim().is_empty() {
+            return Err(ApiError::invalid("text", "must not be empty"));
         }
-        BotEventBody::BotMessage { text } => BotReport::BotMessage { text },
-        BotEventBody::AiError { detail } => BotReport::AiError { detail },
-        BotEventBody::BlockedByLead => BotReport::BlockedByLead,
-        BotEventBody::DeliveryRefused { detail } => BotReport::DeliveryRefused { detail },
-    };
+    }
     let actor = caller.actor(true);
     let store = state.store.clone();
     let id = DialogId(path.id);

@@ -1,12 +1,11 @@
 //! `GET /api/v1/dialogs/counts`.
 
-use super::FilterParams;
 use crate::auth::Reader;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_domain::wire::Counts;
+use dialogdesk_domain::wire::{Counts, DialogFilter};
 
 /// One count per tab of the chats page.
 ///
@@ -15,7 +14,7 @@ use dialogdesk_domain::wire::Counts;
 /// their sum; `favourites` is the caller's own (0 for API tokens).
 #[utoipa::path(
     tag = "dialogs",
-    params(FilterParams),
+    params(DialogFilter),
     security(("operator_jwt" = []), ("api_token" = [])),
     responses(
         (status = 200, description = "Counts per tab", body = Counts),
@@ -28,10 +27,10 @@ use dialogdesk_domain::wire::Counts;
 pub async fn dialog_counts(
     Reader(caller): Reader,
     state: web::Data<AppState>,
-    params: web::Query<FilterParams>,
+    filter: web::Query<DialogFilter>,
 ) -> Result<web::Json<Counts>, ApiError> {
     let store = state.store.clone();
-    let filter = params.filter();
+    let filter = filter.into_inner();
     let viewer = caller.operator_id();
     Ok(web::Json(
         blocking(move || store.counts(viewer, &filter)).await?,

@@ -1,13 +1,12 @@
 //! `GET /api/v1/dialogs/{id}/events`.
 
-use super::messages_list::PageParams;
 use super::DialogPath;
 use crate::auth::Reader;
 use crate::problem::{ApiError, Problem};
 use crate::routes::{blocking, page_limit};
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_domain::wire::Page;
+use dialogdesk_domain::wire::{Page, PageParams};
 use dialogdesk_domain::{DialogId, TimelineEvent};
 
 /// The dialog's activity timeline, oldest first: every status, step,

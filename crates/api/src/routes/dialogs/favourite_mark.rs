@@ -1,7 +1,7 @@
 //! `PUT /api/v1/dialogs/{id}/favourite`.
 
 use super::DialogPath;
-use crate::auth::{operator_of, AnyOperator};
+use crate::auth::AnyOperator;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
@@ -22,11 +22,10 @@ use dialogdesk_domain::DialogId;
 )]
 #[put("/dialogs/{id}/favourite")]
 pub async fn mark_favourite(
-    AnyOperator(caller): AnyOperator,
+    AnyOperator { id: operator, .. }: AnyOperator,
     state: web::Data<AppState>,
     path: web::Path<DialogPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let operator = operator_of(&caller)?;
     let store = state.store.clone();
     let id = DialogId(path.id);
     blocking(move || store.set_favourite(id, operator, true)).await?;

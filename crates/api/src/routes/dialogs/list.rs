@@ -6,75 +6,8 @@ use crate::problem::{ApiError, Problem};
 use crate::routes::{blocking, page_limit};
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_domain::wire::{DialogListItem, Page};
-use dialogdesk_domain::{ChannelId, FlowId, OperatorId, StepId, TagId, View};
-use dialogdesk_store::listing::{DialogFilter, DialogListQuery, DialogSort};
-use dialogdesk_store::Order;
-use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
-
-/// What the dialog list sorts by.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DialogSortParam {
-    /// Most recent activity (default).
-    LastMessageAt,
-    /// Creation time.
-    CreatedAt,
-    /// Client name.
-    ClientName,
-    /// Number of messages.
-    MessageCount,
-    /// Status name.
-    Status,
-}
-
-/// Sort direction.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderParam {
-    /// Smallest first.
-    Asc,
-    /// Largest first (default).
-    Desc,
-}
-
-impl From<OrderParam> for Order {
-    fn from(o: OrderParam) -> Order {
-        match o {
-            OrderParam::Asc => Order::Asc,
-            OrderParam::Desc => Order::Desc,
-        }
-    }
-}
-
-/// The dialog list's parameters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// The tab: `all` (default), `favourites`, or a status.
-    pub view: Option<View>,
-    /// Client name or phone, any part of it.
-    pub q: Option<String>,
-    /// Responsible manager.
-    pub assignee_id: Option<i64>,
-    /// Channel.
-    pub channel_id: Option<i64>,
-    /// Tag.
-    pub tag_id: Option<i64>,
-    /// Flow.
-    pub flow_id: Option<i64>,
-    /// Step.
-    pub step_id: Option<i64>,
-    /// Sort key (default `last_message_at`).
-    pub sort: Option<DialogSortParam>,
-    /// Direction (default `desc`).
-    pub order: Option<OrderParam>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    pub limit: Option<u32>,
-}
+use dialogdesk_domain::wire::{DialogFilter, DialogListItem, DialogListParams, Page};
+use dialogdesk_store::listing::DialogListQuery;
 
 /// The dialog list of a tab.
 ///
@@ -83,7 +16,7 @@ pub struct ListParams {
 /// Phones are masked for the `operator` role.
 #[utoipa::path(
     tag = "dialogs",
-    params(ListParams),
+    params(DialogListParams, DialogFilter),
     security(("operator_jwt" = []), ("api_token" = [])),
     responses(
         (status = 200, description = "A page of dialogs", body = Page<DialogListItem>),
@@ -97,27 +30,15 @@ pub struct ListParams {
 pub async fn list_dialogs(
     Reader(caller): Reader,
     state: web::Data<AppState>,
-    params: web::Query<ListParams>,
+    params: web::Query<DialogListParams>,
+    filter: web::Query<DialogFilter>,
 ) -> Result<web::Json<Page<DialogListItem>>, ApiError> {
     let p = params.into_inner();
     let query = DialogListQuery {
         view: p.view,
-        filter: DialogFilter {
-            q: p.q,
-            assignee_id: p.assignee_id.map(OperatorId),
-            channel_id: p.channel_id.map(ChannelId),
-            tag_id: p.tag_id.map(TagId),
-            flow_id: p.flow_id.map(FlowId),
-            step_id: p.step_id.map(StepId),
-        },
-        sort: match p.sort.unwrap_or(DialogSortParam::LastMessageAt) {
-            DialogSortParam::LastMessageAt => DialogSort::LastMessageAt,
-            DialogSortParam::CreatedAt => DialogSort::CreatedAt,
-            DialogSortParam::ClientName => DialogSort::ClientName,
-            DialogSortParam::MessageCount => DialogSort::MessageCount,
-            DialogSortParam::Status => DialogSort::Status,
-        },
-        order: p.order.map_or(Order::Desc, Order::from),
+        filter: filter.into_inner(),
+        sort: p.sort.unwrap_or_default(),
+        order: p.order.unwrap_or_default(),
         cursor: p.cursor,
         limit: page_limit(p.limit)?,
     };

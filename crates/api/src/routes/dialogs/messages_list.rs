@@ -6,20 +6,8 @@ use crate::problem::{ApiError, Problem};
 use crate::routes::{blocking, page_limit};
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_domain::wire::Page;
+use dialogdesk_domain::wire::{Page, PageParams};
 use dialogdesk_domain::{DialogId, Message};
-use serde::Deserialize;
-use utoipa::IntoParams;
-
-/// Paging of a history.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    pub limit: Option<u32>,
-}
 
 /// The dialog's messages, newest last. The first page is the latest
 /// messages; `next_cursor` leads to older ones.

@@ -1,23 +1,14 @@
 //! `POST /api/v1/dialogs/{id}/messages`: the operator's reply.
 
 use super::DialogPath;
-use crate::auth::{operator_of, AnyOperator};
+use crate::auth::AnyOperator;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::wire::SendMessageBody;
 use dialogdesk_domain::{DialogId, Message};
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-/// A reply.
-#[derive(Debug, Deserialize, ToSchema)]
-#[schema(example = json!({"text": "Здравствуйте! Я менеджер, помогу с оплатой."}))]
-pub struct SendMessageBody {
-    /// The text (not empty, at most 4096 characters).
-    pub text: String,
-}
 
 /// Reply to the lead as the logged-in operator.
 ///
@@ -40,12 +31,11 @@ pub struct SendMessageBody {
 )]
 #[post("/dialogs/{id}/messages")]
 pub async fn send_message(
-    AnyOperator(caller): AnyOperator,
+    AnyOperator { id: operator, .. }: AnyOperator,
     state: web::Data<AppState>,
     path: web::Path<DialogPath>,
     Json(body): Json<SendMessageBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let operator = operator_of(&caller)?;
     if body.text.chars().count() > 4096 {
         return Err(ApiError::invalid("text", "must be at most 4096 characters"));
     }

@@ -1,51 +1,15 @@
 //! `PUT /api/v1/dialogs/{id}/settings`: the chat-settings save.
 
 use super::DialogPath;
-use crate::auth::{operator_of, AnyOperator};
+use crate::auth::AnyOperator;
 use crate::json::Json;
 use crate::masking;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{put, web, HttpRequest, HttpResponse};
-use dialogdesk_domain::wire::DialogListItem;
-use dialogdesk_domain::{DialogId, FlowId, OperatorId, Status, StepId, TagId};
-use dialogdesk_store::dialogs::SettingsInput;
-use serde::{Deserialize, Deserializer};
-use utoipa::ToSchema;
-
-/// Reads a field that may be absent (unchanged), `null` (clear) or a value.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// The save. An absent field is left as it is; `null` clears it.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"version": 4, "assignee_id": 3, "status": "waiting", "flow_id": 1, "step_id": 4, "tag_ids": [1, 2]}))]
-pub struct SettingsBody {
-    /// The dialog version the form was based on (or send `If-Match`).
-    pub version: Option<i64>,
-    /// Responsible manager; `null` clears.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub assignee_id: Option<Option<i64>>,
-    /// Status by hand: any but `error`; `ignore` only when the lead wrote last;
-    /// `auto` and `waiting` need a step; `start` clears flow and step.
-    pub status: Option<Status>,
-    /// Flow; `null` takes the dialog out of its flow.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub flow_id: Option<Option<i64>>,
-    /// Step of the flow. Chosen without `status`, its finish status applies.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>, nullable)]
-    pub step_id: Option<Option<i64>>,
-    /// The complete set of tags.
-    pub tag_ids: Option<Vec<i64>>,
-}
+use dialogdesk_domain::wire::{DialogListItem, SettingsBody};
+use dialogdesk_domain::DialogId;
 
 /// The version an `If-Match` header names: `"5"` or `W/"5"`.
 fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
@@ -85,13 +49,15 @@ fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 )]
 #[put("/dialogs/{id}/settings")]
 pub async fn save_dialog_settings(
-    AnyOperator(caller): AnyOperator,
+    AnyOperator {
+        id: operator,
+        caller,
+    }: AnyOperator,
     state: web::Data<AppState>,
     path: web::Path<DialogPath>,
     req: HttpRequest,
     Json(body): Json<SettingsBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let operator = operator_of(&caller)?;
     let version = match (body.version, if_match_version(&req)?) {
         (Some(a), Some(b)) if a != b => {
             return Err(ApiError::invalid(
@@ -107,18 +73,14 @@ pub async fn save_dialog_settings(
             ))
         }
     };
-    let input = SettingsInput {
-        version,
-        assignee_id: body.assignee_id.map(|a| a.map(OperatorId)),
-        status: body.status,
-        flow_id: body.flow_id.map(|f| f.map(FlowId)),
-        step_id: body.step_id.map(|s| s.map(StepId)),
-        tag_ids: body.tag_ids.map(|t| t.into_iter().map(TagId).collect()),
+    let body = SettingsBody {
+        version: Some(version),
+        ..body
     };
     let id = DialogId(path.id);
     let store = state.store.clone();
     let dialog = blocking(move || {
-        store.save_settings(id, operator, &input)?;
+        store.save_settings(id, operator, &body)?;
         store.dialog(Some(operator), id)
     })
     .await?;

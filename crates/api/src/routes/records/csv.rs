@@ -1,6 +1,6 @@
 //! `GET /api/v1/records/dialogs.csv`: the Dialog list as CSV, streamed.
 
-use super::RecordParams;
+use super::records_query;
 use crate::auth::{Caller, HeadReader};
 use crate::masking;
 use crate::problem::{ApiError, Problem};
@@ -8,34 +8,13 @@ use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
-use dialogdesk_domain::wire::RecordRow;
+use dialogdesk_domain::wire::{CsvLang, CsvParams, RecordParams, RecordRow};
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::Store;
 use futures_util::stream;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 /// Rows fetched per database round trip while streaming.
 const BATCH: usize = 500;
-
-/// The language of the header row.
-#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CsvLang {
-    /// English (default).
-    #[default]
-    En,
-    /// Russian, as the product's Dialog list names the columns.
-    Ru,
-}
-
-/// The CSV's own parameter.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CsvParams {
-    /// Language of the header row (default `en`).
-    pub lang: Option<CsvLang>,
-}
 
 fn header(lang: CsvLang) -> &'static str {
     match lang {
@@ -106,7 +85,7 @@ pub async fn export_records_csv(
     params: web::Query<RecordParams>,
     csv: web::Query<CsvParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut query = params.query(BATCH)?;
+    let mut query = records_query(&params, BATCH)?;
     query.cursor = None;
     let lang = csv.lang.unwrap_or_default();
     let start = Cursor {

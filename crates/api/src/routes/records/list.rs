@@ -1,13 +1,13 @@
 //! `GET /api/v1/records/dialogs`.
 
-use super::RecordParams;
+use super::records_query;
 use crate::auth::HeadReader;
 use crate::masking;
 use crate::problem::{ApiError, Problem};
 use crate::routes::{blocking, page_limit};
 use crate::state::AppState;
 use actix_web::{get, web};
-use dialogdesk_domain::wire::{Page, RecordRow};
+use dialogdesk_domain::wire::{Page, RecordParams, RecordRow};
 
 /// The Dialog list: finished dialogs, one row each (the last finish, also
 /// when the dialog reopened since), sortable by every column, searchable by
@@ -30,7 +30,7 @@ pub async fn list_records(
     state: web::Data<AppState>,
     params: web::Query<RecordParams>,
 ) -> Result<web::Json<Page<RecordRow>>, ApiError> {
-    let query = params.query(page_limit(params.limit)?)?;
+    let query = records_query(&params, page_limit(params.limit)?)?;
     let store = state.store.clone();
     let page = blocking(move || store.records(&query)).await?;
     Ok(web::Json(Page {

@@ -1,6 +1,5 @@
 //! `POST /api/v1/api-tokens`.
 
-use super::bodies::{CreateTokenBody, CreatedToken};
 use crate::auth::AdminOperator;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::field;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::wire::{CreateTokenBody, CreatedToken};
 use dialogdesk_domain::Label;
 
 /// Create an API token for an integration. The secret is in this answer

@@ -2,11 +2,11 @@
 
 use crate::auth::AdminOperator;
 use crate::problem::{ApiError, Problem};
-use crate::routes::admin::Items;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
-use dialogdesk_store::api_tokens::ApiToken;
+use dialogdesk_domain::wire::ApiToken;
+use dialogdesk_domain::wire::Items;
 
 /// Every API token, newest first (without secrets).
 #[utoipa::path(

@@ -1,6 +1,5 @@
 //! Integrations' API tokens.
 
-pub mod bodies;
 pub mod create_api_token;
 pub mod list_api_tokens;
 pub mod revoke_api_token;

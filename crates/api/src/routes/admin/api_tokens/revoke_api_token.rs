@@ -6,8 +6,8 @@ use crate::routes::admin::IdPath;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{delete, web, HttpResponse};
+use dialogdesk_domain::wire::ApiToken;
 use dialogdesk_domain::ApiTokenId;
-use dialogdesk_store::api_tokens::ApiToken;
 
 /// Revoke an API token (idempotent); requests with it get 401 from now on.
 #[utoipa::path(

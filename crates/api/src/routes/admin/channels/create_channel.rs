@@ -1,6 +1,5 @@
 //! `POST /api/v1/channels`.
 
-use super::bodies::CreateChannelBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::field;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::wire::CreateChannelBody;
 use dialogdesk_domain::{Channel, Label};
 
 /// Create a channel.

@@ -1,6 +1,5 @@
 //! Channels: where dialogs happen.
 
-pub mod bodies;
 pub mod create_channel;
 pub mod delete_channel;
 pub mod list_channels;

@@ -1,6 +1,5 @@
 //! `PATCH /api/v1/channels/{id}`.
 
-use super::bodies::UpdateChannelBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::IdPath;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{patch, web, HttpResponse};
+use dialogdesk_domain::wire::UpdateChannelBody;
 use dialogdesk_domain::{Channel, ChannelId, Label};
 
 /// Rename a channel or change its kind.

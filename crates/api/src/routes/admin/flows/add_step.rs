@@ -1,6 +1,5 @@
 //! `POST /api/v1/flows/{id}/steps`.
 
-use super::bodies::StepBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::{field, IdPath};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::wire::StepBody;
 use dialogdesk_domain::{Flow, FlowId, Label};
 
 /// Add a step at the end of a flow.

@@ -1,7 +1,6 @@
 //! Flows and their steps.
 
 pub mod add_step;
-pub mod bodies;
 pub mod create_flow;
 pub mod delete_step;
 pub mod get_flow;

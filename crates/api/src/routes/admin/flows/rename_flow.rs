@@ -1,6 +1,5 @@
 //! `PATCH /api/v1/flows/{id}`.
 
-use super::bodies::RenameBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::{field, IdPath};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{patch, web, HttpResponse};
+use dialogdesk_domain::wire::RenameBody;
 use dialogdesk_domain::{Flow, FlowId, Label};
 
 /// Rename a flow.

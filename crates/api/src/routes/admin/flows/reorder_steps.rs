@@ -1,6 +1,5 @@
 //! `PUT /api/v1/flows/{id}/steps/order`.
 
-use super::bodies::StepOrderBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,7 +7,8 @@ use crate::routes::admin::IdPath;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{put, web, HttpResponse};
-use dialogdesk_domain::{Flow, FlowId, StepId};
+use dialogdesk_domain::wire::StepOrderBody;
+use dialogdesk_domain::{Flow, FlowId};
 
 /// Put a flow's steps in a new order; the list names every step once.
 #[utoipa::path(
@@ -32,7 +32,7 @@ pub async fn reorder_steps(
     path: web::Path<IdPath>,
     Json(body): Json<StepOrderBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let order: Vec<StepId> = body.step_ids.into_iter().map(StepId).collect();
+    let order = body.step_ids;
     let store = state.store.clone();
     let id = FlowId(path.id);
     Ok(HttpResponse::Ok().json(blocking(move || store.reorder_steps(id, &order)).await?))

@@ -1,6 +1,5 @@
 //! `PATCH /api/v1/flows/{flow_id}/steps/{step_id}`.
 
-use super::bodies::UpdateStepBody;
 use super::paths::StepPath;
 use super::step_of_flow;
 use crate::auth::Admin;
@@ -9,6 +8,7 @@ use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{patch, web, HttpResponse};
+use dialogdesk_domain::wire::UpdateStepBody;
 use dialogdesk_domain::{Flow, FlowId, Label, StepId};
 
 /// Rename a step or change its finish status. Dialogs already on the step

@@ -2,10 +2,10 @@
 
 use crate::auth::Reader;
 use crate::problem::{ApiError, Problem};
-use crate::routes::admin::Items;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
+use dialogdesk_domain::wire::Items;
 use dialogdesk_domain::Operator;
 
 /// Every operator (active or not), by name. Readable by every operator: the

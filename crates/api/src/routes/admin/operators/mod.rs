@@ -1,6 +1,5 @@
 //! Operators: the people who log in.
 
-pub mod bodies;
 pub mod create_operator;
 pub mod list_operators;
 pub mod reset_password;

@@ -1,6 +1,5 @@
 //! `PUT /api/v1/operators/{id}/password`.
 
-use super::bodies::PasswordBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::IdPath;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{put, web, HttpResponse};
+use dialogdesk_domain::wire::PasswordBody;
 use dialogdesk_domain::OperatorId;
 
 /// Set a new password for an operator.

@@ -1,6 +1,5 @@
 //! `PATCH /api/v1/operators/{id}`.
 
-use super::bodies::UpdateOperatorBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::IdPath;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{patch, web, HttpResponse};
+use dialogdesk_domain::wire::UpdateOperatorBody;
 use dialogdesk_domain::{Email, Operator, OperatorId, PersonName};
 use dialogdesk_store::catalog::OperatorChange;
 

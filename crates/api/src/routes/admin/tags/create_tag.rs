@@ -1,6 +1,5 @@
 //! `POST /api/v1/tags`.
 
-use super::bodies::CreateTagBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::field;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
+use dialogdesk_domain::wire::CreateTagBody;
 use dialogdesk_domain::{Color, Label, Tag};
 
 /// Create a tag.

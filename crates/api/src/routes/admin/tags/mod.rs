@@ -1,6 +1,5 @@
 //! Tags.
 
-pub mod bodies;
 pub mod create_tag;
 pub mod delete_tag;
 pub mod list_tags;

@@ -1,6 +1,5 @@
 //! `PATCH /api/v1/tags/{id}`.
 
-use super::bodies::UpdateTagBody;
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +7,7 @@ use crate::routes::admin::IdPath;
 use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{patch, web, HttpResponse};
+use dialogdesk_domain::wire::UpdateTagBody;
 use dialogdesk_domain::{Color, Label, Tag, TagId};
 
 /// Rename or recolour a tag.

@@ -1,8 +1,9 @@
-//! The JSON shapes of DESIGN.md §5 that the API sends and the SPA reads.
-//! Field names are the contract: add fields freely, never rename.
+//! The chats page: a dialog as lists show it, the per-tab counts, the
+//! list's filters, the chat-settings save and the operator's reply.
 
+use super::{present, DialogSort, Order};
 use crate::ids::*;
-use crate::status::{Author, ChannelKind, FinishStatus, MessageKind, Role, Status};
+use crate::status::{Author, ChannelKind, FinishStatus, MessageKind, Status, View};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -45,20 +46,6 @@ pub struct OperatorRef {
     pub id: OperatorId,
     /// Display name.
     pub name: String,
-}
-
-/// The logged-in operator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Me {
-    /// Id.
-    pub id: OperatorId,
-    /// Display name.
-    pub name: String,
-    /// Login.
-    pub email: String,
-    /// Role.
-    pub role: Role,
 }
 
 /// A flow named in a dialog.
@@ -149,14 +136,13 @@ pub struct DialogListItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// One count per tab of the chats page.
+/// The nine status counts. `all` is their sum. Live `counts.changed` events
+/// carry these: they go to every operator, while favourites are personal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Counts {
+pub struct StatusCounts {
     /// Every dialog.
     pub all: i64,
-    /// The viewer's favourites.
-    pub favourites: i64,
     /// `auto`.
     pub auto: i64,
     /// `manual`.
@@ -177,7 +163,7 @@ pub struct Counts {
     pub finished: i64,
 }
 
-impl Counts {
+impl StatusCounts {
     /// The count of one status tab.
     pub fn of(&self, status: Status) -> i64 {
         match status {
@@ -215,147 +201,139 @@ impl Counts {
     }
 }
 
-/// A client in the Dialog list (records).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RecordClient {
-    /// Display name.
-    pub name: String,
-    /// E.164, or masked for operators.
-    pub phone: Option<String>,
-    /// Avatar picture.
-    pub avatar_url: Option<String>,
-}
-
-/// One row of the Dialog list of finished dialogs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RecordRow {
-    /// The dialog.
-    pub dialog_id: DialogId,
-    /// The client.
-    pub client: RecordClient,
-    /// The channel.
-    pub channel: ChannelRef,
-    /// The client's phone (masked for operators).
-    pub number: Option<String>,
-    /// Who finished it last (`null` when a step finished it).
-    pub finished_by: Option<OperatorRef>,
-    /// When it was finished last.
-    pub finished_at: DateTime<Utc>,
-    /// How many messages.
-    pub message_count: i64,
-}
-
-/// A page of a keyset-paged list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Page<T> {
-    /// The rows.
-    pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; `null` at the end.
-    pub next_cursor: Option<String>,
-}
-
-/// The nine status counts, without the personal `favourites` (live events
-/// go to every operator; each client keeps its own favourites count).
+/// One count per tab of the chats page: the nine status counts and the
+/// viewer's own `favourites`, in one flat object.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct StatusCounts {
-    /// Every dialog.
-    pub all: i64,
-    /// `auto`.
-    pub auto: i64,
-    /// `manual`.
-    pub manual: i64,
-    /// `ignore`.
-    pub ignore: i64,
-    /// `waiting`.
-    pub waiting: i64,
-    /// `start`.
-    pub start: i64,
-    /// `error`.
-    pub error: i64,
-    /// `blocked`.
-    pub blocked: i64,
-    /// `stopped`.
-    pub stopped: i64,
-    /// `finished`.
-    pub finished: i64,
+pub struct Counts {
+    /// The status tabs and `all`.
+    #[serde(flatten)]
+    pub statuses: StatusCounts,
+    /// The viewer's favourites (0 for API tokens).
+    pub favourites: i64,
 }
 
-impl From<Counts> for StatusCounts {
-    fn from(c: Counts) -> StatusCounts {
-        StatusCounts {
-            all: c.all,
-            auto: c.auto,
-            manual: c.manual,
-            ignore: c.ignore,
-            waiting: c.waiting,
-            start: c.start,
-            error: c.error,
-            blocked: c.blocked,
-            stopped: c.stopped,
-            finished: c.finished,
+impl Counts {
+    /// The count of a tab.
+    pub fn of_view(&self, view: View) -> i64 {
+        match (view, view.status()) {
+            (_, Some(status)) => self.statuses.of(status),
+            (View::Favourites, None) => self.favourites,
+            (_, None) => self.statuses.all,
         }
     }
 }
 
-/// Live event `dialog.updated`: a dialog's state after a change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DialogUpdated {
-    /// The dialog.
-    pub id: DialogId,
-    /// Its status.
-    pub status: Status,
-    /// Its manager.
+/// The filters the dialog list and the counts share (query parameters).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct DialogFilter {
+    /// Client name or phone, any part of it (for phones only digits count).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Responsible manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
     pub assignee_id: Option<OperatorId>,
-    /// Its flow.
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
+    pub channel_id: Option<ChannelId>,
+    /// Tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
+    pub tag_id: Option<TagId>,
+    /// Flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
     pub flow_id: Option<FlowId>,
-    /// Its step.
+    /// Step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
     pub step_id: Option<StepId>,
-    /// Its version (for the settings save).
-    pub version: i64,
-    /// When the last message was sent.
-    pub last_message_at: DateTime<Utc>,
-    /// How many messages.
-    pub message_count: i64,
 }
 
-/// Live event `message.created`.
+/// The dialog list's own parameters, beside [`DialogFilter`]: the tab, the
+/// sort and the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct DialogListParams {
+    /// The tab: `all` (default), `favourites`, or a status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+    /// Sort key (default `last_message_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<DialogSort>,
+    /// Direction (default `desc`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// `next_cursor` of the previous page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// The chat-settings save. An absent field is left as it is; `null` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", schema(example = json!({"version": 4, "assignee_id": 3, "status": "waiting", "flow_id": 1, "step_id": 4, "tag_ids": [1, 2]})))]
+pub struct SettingsBody {
+    /// The dialog version the form was based on (or send `If-Match`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Responsible manager; `null` clears.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, nullable))]
+    pub assignee_id: Option<Option<OperatorId>>,
+    /// Status by hand: any but `error`; `ignore` only when the lead wrote last;
+    /// `auto` and `waiting` need a step; `start` clears flow and step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Flow; `null` takes the dialog out of its flow.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, nullable))]
+    pub flow_id: Option<Option<FlowId>>,
+    /// Step of the flow. Chosen without `status`, its finish status applies.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, nullable))]
+    pub step_id: Option<Option<StepId>>,
+    /// The complete set of tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<i64>>))]
+    pub tag_ids: Option<Vec<TagId>>,
+}
+
+impl SettingsBody {
+    /// Whether the save changes nothing but names a version.
+    pub fn is_empty(&self) -> bool {
+        self.assignee_id.is_none()
+            && self.status.is_none()
+            && self.flow_id.is_none()
+            && self.step_id.is_none()
+            && self.tag_ids.is_none()
+    }
+}
+
+/// An operator's reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct MessageCreated {
-    /// The dialog.
-    pub dialog_id: DialogId,
-    /// The message.
-    pub message: crate::entities::Message,
-}
-
-/// Live event `timeline.appended`: the entries one change wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TimelineAppended {
-    /// The dialog.
-    pub dialog_id: DialogId,
-    /// The new entries, oldest first.
-    pub events: Vec<crate::entities::TimelineEvent>,
-}
-
-/// Live event `counts.changed`: the status counts after a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CountsChanged {
-    /// The counts now.
-    pub counts: StatusCounts,
-}
-
-/// Live event `resync`: the stream cannot replay what the client missed
-/// (too old, or the client fell behind); refetch lists and counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Resync {
-    /// Why.
-    pub reason: String,
+#[cfg_attr(feature = "openapi", schema(example = json!({"text": "Здравствуйте! Я менеджер, помогу с оплатой."})))]
+pub struct SendMessageBody {
+    /// The text (not empty, at most 4096 characters).
+    pub text: String,
 }

@@ -1,0 +1,129 @@
+//! The payloads of the live stream (`GET /api/v1/stream`), one per SSE
+//! event name.
+
+use super::StatusCounts;
+use crate::ids::*;
+use crate::status::Status;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Live event `dialog.updated`: a dialog's state after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DialogUpdated {
+    /// The dialog.
+    pub id: DialogId,
+    /// Its status.
+    pub status: Status,
+    /// Its manager.
+    pub assignee_id: Option<OperatorId>,
+    /// Its flow.
+    pub flow_id: Option<FlowId>,
+    /// Its step.
+    pub step_id: Option<StepId>,
+    /// Its version (for the settings save).
+    pub version: i64,
+    /// When the last message was sent.
+    pub last_message_at: DateTime<Utc>,
+    /// How many messages.
+    pub message_count: i64,
+}
+
+/// Live event `message.created`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageCreated {
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// The message.
+    pub message: crate::entities::Message,
+}
+
+/// Live event `timeline.appended`: the entries one change wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineAppended {
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// The new entries, oldest first.
+    pub events: Vec<crate::entities::TimelineEvent>,
+}
+
+/// Live event `counts.changed`: the status counts after a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountsChanged {
+    /// The counts now.
+    pub counts: StatusCounts,
+}
+
+/// Live event `resync`: the stream cannot replay what the client missed
+/// (too old, or the client fell behind); refetch lists and counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resync {
+    /// Why.
+    pub reason: String,
+}
+
+/// The stream's parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct StreamParams {
+    /// The bearer token, for browsers' `EventSource`, which cannot set an
+    /// `Authorization` header. Prefer the header where you can: URLs end up
+    /// in logs (dialogdesk's own access log leaves query strings out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Resume after this event id; the same as the `Last-Event-ID` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_event_id: Option<i64>,
+}
+
+/// Every payload of the stream, for the OpenAPI components and for clients
+/// that decode by event name ([`LiveEventBody::decode`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum LiveEventBody {
+    /// `dialog.updated`.
+    DialogUpdated(DialogUpdated),
+    /// `message.created`.
+    MessageCreated(MessageCreated),
+    /// `counts.changed`.
+    CountsChanged(CountsChanged),
+    /// `timeline.appended`.
+    TimelineAppended(TimelineAppended),
+    /// `resync`.
+    Resync(Resync),
+}
+
+/// The SSE event names, as the stream sends them.
+pub mod live_event {
+    /// A dialog's state changed.
+    pub const DIALOG_UPDATED: &str = "dialog.updated";
+    /// A message was stored.
+    pub const MESSAGE_CREATED: &str = "message.created";
+    /// Timeline entries were written.
+    pub const TIMELINE_APPENDED: &str = "timeline.appended";
+    /// The status counts changed.
+    pub const COUNTS_CHANGED: &str = "counts.changed";
+    /// The client must refetch.
+    pub const RESYNC: &str = "resync";
+}
+
+impl LiveEventBody {
+    /// Decodes the `data` of an SSE event by its name; `None` for a name
+    /// this version does not know (clients ignore those) or a body that
+    /// does not parse.
+    pub fn decode(name: &str, data: &str) -> Option<LiveEventBody> {
+        use serde_json::from_str;
+        Some(match name {
+            live_event::DIALOG_UPDATED => LiveEventBody::DialogUpdated(from_str(data).ok()?),
+            live_event::MESSAGE_CREATED => LiveEventBody::MessageCreated(from_str(data).ok()?),
+            live_event::TIMELINE_APPENDED => LiveEventBody::TimelineAppended(from_str(data).ok()?),
+            live_event::COUNTS_CHANGED => LiveEventBody::CountsChanged(from_str(data).ok()?),
+            live_event::RESYNC => LiveEventBody::Resync(from_str(data).ok()?),
+            _ => return None,
+        })
+    }
+}
