@@ -104,7 +104,7 @@ impl Store {
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let token = self.write(|conn| {
+        let token = self.write("create_api_token", |conn| {
             let row: TokenRow = diesel::insert_into(api_tokens::table)
                 .values((
                     api_tokens::name.eq(name.as_str()),
@@ -122,7 +122,7 @@ impl Store {
 
     /// Every token, newest first.
     pub fn api_tokens(&self) -> StoreResult<Vec<ApiToken>> {
-        self.read(|conn| {
+        self.read("api_tokens", |conn| {
             api_tokens::table
                 .select(COLUMNS)
                 .order_by(api_tokens::id.desc())
@@ -135,7 +135,7 @@ impl Store {
 
     /// Revokes a token (idempotent); it is refused from then on.
     pub fn revoke_api_token(&self, id: ApiTokenId) -> StoreResult<ApiToken> {
-        self.write(|conn| {
+        self.write("revoke_api_token", |conn| {
             let n = diesel::update(
                 api_tokens::table
                     .find(id.0)
@@ -162,20 +162,21 @@ impl Store {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let found: Option<(i64, String, Option<NaiveDateTime>)> = self.read(|conn| {
-            Ok(api_tokens::table
-                .filter(api_tokens::secret_hash.eq(hash(secret)))
-                .filter(api_tokens::revoked_at.is_null())
-                .select((api_tokens::id, api_tokens::scopes, api_tokens::last_used_at))
-                .first(conn)
-                .optional()?)
-        })?;
+        let found: Option<(i64, String, Option<NaiveDateTime>)> =
+            self.read("authenticate_token", |conn| {
+                Ok(api_tokens::table
+                    .filter(api_tokens::secret_hash.eq(hash(secret)))
+                    .filter(api_tokens::revoked_at.is_null())
+                    .select((api_tokens::id, api_tokens::scopes, api_tokens::last_used_at))
+                    .first(conn)
+                    .optional()?)
+            })?;
         let Some((id, scopes, last_used)) = found else {
             return Ok(None);
         };
         let at = now();
         if last_used.is_none_or(|t| from_db(t) < at - Duration::minutes(1)) {
-            self.write(|conn| {
+            self.write("authenticate_token", |conn| {
                 diesel::update(api_tokens::table.find(id))
                     .set(api_tokens::last_used_at.eq(to_db(at)))
                     .execute(conn)?;

@@ -5,6 +5,7 @@ use crate::error::{StoreError, StoreResult};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::NaiveDateTime;
+use dialogdesk_domain::wire::Page;
 use serde::{Deserialize, Serialize};
 
 /// The sort key of the last row of a page.
@@ -124,6 +125,63 @@ pub fn page_of<T>(
         None
     };
     (rows, next)
+}
+
+/// Keyset paging by id alone, in one direction: what a dialog's histories
+/// (messages, timeline) share. The query stays the caller's; this decodes
+/// the cursor, says how many rows to fetch, and cuts the page.
+#[derive(Debug, Clone)]
+pub struct IdPage {
+    sort: &'static str,
+    /// The id the previous page ended at.
+    pub after: Option<i64>,
+    limit: usize,
+}
+
+impl IdPage {
+    /// Decodes `cursor` (made by the same `sort`) for a page of `limit` rows.
+    pub fn new(sort: &'static str, cursor: Option<&str>, limit: usize) -> StoreResult<IdPage> {
+        let after = cursor
+            .map(|c| Cursor::decode(c, sort))
+            .transpose()?
+            .map(|c| c.id);
+        Ok(IdPage {
+            sort,
+            after,
+            limit: limit.max(1),
+        })
+    }
+
+    /// How many rows to fetch: one more than the page, to know whether
+    /// another page follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit as i64 + 1
+    }
+
+    /// The page of the fetched rows, with the cursor of its last row.
+    pub fn split<T>(&self, rows: Vec<T>, id_of: impl Fn(&T) -> i64) -> Page<T> {
+        let (items, next_cursor) = page_of(rows, self.limit, |row| Cursor {
+            sort: self.sort.into(),
+            key: CursorKey::Int(id_of(row)),
+            id: id_of(row),
+        });
+        Page { items, next_cursor }
+    }
+}
+
+/// Converting the rows of a page, keeping its cursor.
+pub trait PageMap<T> {
+    /// Each row converted; the first failure fails the page.
+    fn try_map<U>(self, f: impl FnMut(T) -> StoreResult<U>) -> StoreResult<Page<U>>;
+}
+
+impl<T> PageMap<T> for Page<T> {
+    fn try_map<U>(self, f: impl FnMut(T) -> StoreResult<U>) -> StoreResult<Page<U>> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<StoreResult<_>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,17 @@ impl StoreError {
         }
     }
 
+    /// Names the store operation in a database error (the others speak
+    /// for themselves).
+    pub fn in_operation(self, operation: &'static str) -> StoreError {
+        match self {
+            StoreError::Database(cause) => {
+                StoreError::Database(cause.context(format!("store operation `{operation}`")))
+            }
+            other => other,
+        }
+    }
+
     /// A missing row.
     pub fn not_found(what: &'static str, id: impl Into<i64>) -> StoreError {
         StoreError::NotFound {

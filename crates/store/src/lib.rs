@@ -88,15 +88,25 @@ impl Store {
         )
     }
 
-    /// Runs `f` on a pooled connection, without a transaction.
-    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
-        let mut conn = self.connection()?;
-        f(&mut conn)
+    /// Runs `f` on a pooled connection, without a transaction. `operation`
+    /// names it in every database error, so a 500 in the log says which
+    /// operation failed.
+    pub fn read<T>(
+        &self,
+        operation: &'static str,
+        f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut conn = self.connection(operation)?;
+        f(&mut conn).map_err(|e| e.in_operation(operation))
     }
 
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled
-    /// back otherwise.
-    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+    /// back otherwise. `operation` names it in every database error.
+    pub fn write<T>(
+        &self,
+        operation: &'static str,
+        f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let _guard = if self.target.is_sqlite() {
             // A poisoned lock only means another write panicked; the database
             // rolled that transaction back, so carrying on is safe.
@@ -104,26 +114,29 @@ impl Store {
         } else {
             None
         };
-        let mut pooled = self.connection()?;
+        let mut pooled = self.connection(operation)?;
         let conn: &mut DbConnection = &mut pooled;
         let outcome = conn.transaction(f);
         if outcome.is_ok() {
             self.commit_signal.notify();
         }
-        outcome
+        outcome.map_err(|e| e.in_operation(operation))
     }
 
     /// Whether the database answers (for `/readyz`).
     pub fn ping(&self) -> StoreResult<()> {
         use diesel::r2d2::R2D2Connection;
-        let mut conn = self.connection()?;
+        let mut conn = self.connection("ping")?;
         conn.ping()?;
         Ok(())
     }
 
-    fn connection(&self) -> StoreResult<db::PooledConn> {
+    fn connection(&self, operation: &'static str) -> StoreResult<db::PooledConn> {
         self.pool.get().map_err(|e| {
-            StoreError::Database(anyhow::Error::new(e).context("taking a pooled connection"))
+            StoreError::Database(
+                anyhow::Error::new(e)
+                    .context(format!("taking a pooled connection for `{operation}`")),
+            )
         })
     }
 }

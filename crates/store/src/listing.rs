@@ -163,7 +163,7 @@ impl Store {
             .transpose()?;
         let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
-        self.read(|conn| {
+        self.read("list_dialogs", |conn| {
             let mut q = dialogs::table
                 .inner_join(clients::table)
                 .select((DialogRow::as_select(), clients::name))
@@ -251,7 +251,7 @@ impl Store {
 
     /// One dialog as the list shows it.
     pub fn dialog(&self, viewer: Option<OperatorId>, id: DialogId) -> StoreResult<DialogListItem> {
-        self.read(|conn| {
+        self.read("dialog", |conn| {
             let row = crate::dialogs::dialog_row(conn, id)?;
             hydrate(conn, &[row], viewer)?
                 .pop()
@@ -265,7 +265,7 @@ impl Store {
     /// which the indexes serve.
     pub fn counts(&self, viewer: Option<OperatorId>, filter: &DialogFilter) -> StoreResult<Counts> {
         let sqlite = self.target().is_sqlite();
-        self.read(|conn| {
+        self.read("counts", |conn| {
             let per_status: Vec<(String, i64)> = if is_unfiltered(filter) {
                 status_counters::table
                     .select((status_counters::status, status_counters::count))
@@ -303,7 +303,7 @@ impl Store {
     /// Per-status `COUNT(*)` over the dialogs, bypassing the counters: for
     /// checking that the counters are right.
     pub fn recount_statuses(&self) -> StoreResult<StatusCounts> {
-        self.read(|conn| {
+        self.read("recount_statuses", |conn| {
             let rows: Vec<(String, i64)> = dialogs::table
                 .group_by(dialogs::status)
                 .select((dialogs::status, count_star()))

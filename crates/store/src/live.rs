@@ -144,7 +144,7 @@ impl Store {
 
     /// Live events after `id`, oldest first, at most `limit`.
     pub fn live_events_after(&self, id: i64, limit: i64) -> StoreResult<Vec<LiveRow>> {
-        self.read(|conn| {
+        self.read("live_events_after", |conn| {
             Ok(live_events::table
                 .filter(live_events::id.gt(id))
                 .order_by(live_events::id)
@@ -161,7 +161,7 @@ impl Store {
 
     /// The newest live event id (0 when none).
     pub fn latest_live_event_id(&self) -> StoreResult<i64> {
-        self.read(|conn| {
+        self.read("latest_live_event_id", |conn| {
             let max: Option<i64> = live_events::table
                 .select(diesel::dsl::max(live_events::id))
                 .first(conn)?;
@@ -173,13 +173,13 @@ impl Store {
     /// Events up to this id were pruned: a client that last saw an older
     /// one cannot be replayed and must resync.
     pub fn live_pruned_through(&self) -> StoreResult<i64> {
-        self.read(pruned_through)
+        self.read("live_pruned_through", pruned_through)
     }
 
     /// Keeps the replay buffer bounded: events older than `max_age`, and all
     /// but the newest `max_rows`, go.
     pub fn prune_live_events(&self, max_rows: i64, max_age: Duration) -> StoreResult<usize> {
-        self.write(|conn| {
+        self.write("prune_live_events", |conn| {
             let newest: Option<i64> = live_events::table
                 .select(diesel::dsl::max(live_events::id))
                 .first(conn)?;
@@ -204,7 +204,7 @@ impl Store {
 
     /// The status counts from the counters (as the tabs show them).
     pub fn status_counts(&self) -> StoreResult<StatusCounts> {
-        self.read(|conn| {
+        self.read("status_counts", |conn| {
             let rows: Vec<(String, i64)> = status_counters::table
                 .select((status_counters::status, status_counters::count))
                 .load(conn)?;

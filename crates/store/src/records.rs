@@ -71,7 +71,7 @@ impl Store {
             .transpose()?;
         let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
-        self.read(|conn| {
+        self.read("records", |conn| {
             let finisher_name = finishers.field(operators::name).nullable();
             let mut q = dialogs::table
                 .inner_join(clients::table)

@@ -1,0 +1,256 @@
+//! Every change of a dialog: load it, ask the state machine, write the transition
+//! (dialog row, message, tags, timeline, counters, live events) in the caller's transaction.
+
+use super::{bump_counters, dialog_state, lock_dialog};
+use crate::error::{is_unique_violation, StoreError, StoreResult};
+use crate::models::*;
+use crate::schema::*;
+use crate::time::{from_db, now, to_db};
+use crate::{live, DbConnection};
+use chrono::{DateTime, Utc};
+use dialogdesk_domain::machine::TimelineChange;
+use dialogdesk_domain::wire::{self};
+use dialogdesk_domain::*;
+use diesel::prelude::*;
+
+/// A message to store with an event.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// The operator who wrote it, for operator messages.
+    pub operator_id: Option<OperatorId>,
+    /// What it carries.
+    pub kind: MessageKind,
+    /// Text or caption.
+    pub text: String,
+    /// Media location.
+    pub media_url: Option<String>,
+    /// The channel's message id.
+    pub external_id: Option<String>,
+    /// When it was sent.
+    pub sent_at: DateTime<Utc>,
+}
+
+/// What a change did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// The decision of the state machine, as written.
+    pub transition: Transition,
+    /// The stored message, when the event carried one.
+    pub message_id: Option<MessageId>,
+}
+
+/// Applies `event` to the dialog and writes the outcome. The message, when
+/// given, must be the one the event describes.
+pub fn apply_event(
+    conn: &mut DbConnection,
+    dialog_id: DialogId,
+    event: &DialogEvent,
+    message: Option<&NewMessage>,
+) -> StoreResult<Applied> {
+    lock_dialog(conn, dialog_id)?;
+    let (row, before) = dialog_state(conn, dialog_id)?;
+    let transition = apply(&before, event)?;
+    let after = &transition.after;
+    let at = to_db(event.at);
+
+    let stored = match (message, &transition.timeline.last()) {
+        (Some(m), Some(TimelineChange::Message { author, kind, .. })) => {
+            let id: i64 = diesel::insert_into(messages::table)
+                .values((
+                    messages::dialog_id.eq(dialog_id.0),
+                    messages::channel_id.eq(row.channel_id),
+                    messages::author.eq(author.as_str()),
+                    messages::operator_id.eq(m.operator_id.map(|o| o.0)),
+                    messages::kind.eq(kind.as_str()),
+                    messages::text.eq(&m.text),
+                    messages::media_url.eq(&m.media_url),
+                    messages::external_id.eq(&m.external_id),
+                    messages::sent_at.eq(to_db(m.sent_at)),
+                    messages::created_at.eq(to_db(now())),
+                ))
+                .returning(messages::id)
+                .get_result(conn)
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::Conflict("this channel message id was delivered before".into())
+                    } else {
+                        e.into()
+                    }
+                })?;
+            diesel::update(dialogs::table.find(dialog_id.0))
+                .set((
+                    dialogs::last_message_at.eq(to_db(m.sent_at)),
+                    dialogs::last_message_author.eq(author.as_str()),
+                    dialogs::last_message_kind.eq(kind.as_str()),
+                    dialogs::last_message_text.eq(&m.text),
+                ))
+                .execute(conn)?;
+            Some(Message {
+                id: MessageId(id),
+                dialog_id,
+                author: *author,
+                operator_id: m.operator_id,
+                kind: *kind,
+                text: m.text.clone(),
+                media_url: m.media_url.clone(),
+                external_id: m.external_id.clone(),
+                // As stored: microsecond precision.
+                sent_at: from_db(to_db(m.sent_at)),
+            })
+        }
+        (None, _) => None,
+        (Some(_), _) => {
+            return Err(StoreError::Database(anyhow::anyhow!(
+                "a message was given with an event that writes none"
+            )))
+        }
+    };
+
+    let message_id = stored.as_ref().map(|m| m.id);
+    let last_message_at = stored
+        .as_ref()
+        .map_or(from_db(row.last_message_at), |m| m.sent_at);
+
+    if !transition.is_noop() {
+        diesel::update(dialogs::table.find(dialog_id.0))
+            .set((
+                dialogs::status.eq(after.status.as_str()),
+                dialogs::flow_id.eq(after.flow_id.map(|f| f.0)),
+                dialogs::step_id.eq(after.step_id.map(|s| s.0)),
+                dialogs::assignee_id.eq(after.assignee_id.map(|o| o.0)),
+                dialogs::message_count.eq(after.message_count),
+                dialogs::finished_at.eq(after.finished_at.map(to_db)),
+                dialogs::finished_by.eq(after.finished_by.map(|o| o.0)),
+                dialogs::status_reason.eq(&after.status_reason),
+                dialogs::version.eq(after.version),
+                dialogs::updated_at.eq(to_db(now())),
+            ))
+            .execute(conn)?;
+    }
+    let mut written = Vec::with_capacity(transition.timeline.len());
+    for change in &transition.timeline {
+        if let TimelineChange::Tags { added, removed } = change {
+            for tag in added {
+                diesel::insert_into(dialog_tags::table)
+                    .values((
+                        dialog_tags::dialog_id.eq(dialog_id.0),
+                        dialog_tags::tag_id.eq(tag.0),
+                    ))
+                    .execute(conn)?;
+            }
+            if !removed.is_empty() {
+                diesel::delete(
+                    dialog_tags::table
+                        .filter(dialog_tags::dialog_id.eq(dialog_id.0))
+                        .filter(
+                            dialog_tags::tag_id
+                                .eq_any(removed.iter().map(|t| t.0).collect::<Vec<_>>()),
+                        ),
+                )
+                .execute(conn)?;
+            }
+        }
+        let (before_value, after_value) = stored_values(change, message_id);
+        let (actor_kind, actor_id) = actor_columns(event.actor);
+        let id: i64 = diesel::insert_into(events::table)
+            .values((
+                events::dialog_id.eq(dialog_id.0),
+                events::kind.eq(change.kind()),
+                events::actor_kind.eq(actor_kind),
+                events::actor_id.eq(actor_id),
+                events::reason.eq(&transition.reason),
+                events::before_value.eq(&before_value),
+                events::after_value.eq(&after_value),
+                events::created_at.eq(at),
+            ))
+            .returning(events::id)
+            .get_result(conn)?;
+        let row = EventRow {
+            id,
+            dialog_id: dialog_id.0,
+            kind: change.kind().to_owned(),
+            actor_kind: actor_kind.to_owned(),
+            actor_id,
+            reason: transition.reason.clone(),
+            before_value,
+            after_value,
+            created_at: at,
+        };
+        written.push(row.into_event()?);
+    }
+    if let Some((from, to)) = transition.status_changed() {
+        bump_counters(conn, Some(from), to)?;
+    }
+    record_live_events(
+        conn,
+        dialog_id,
+        &transition,
+        stored,
+        last_message_at,
+        written,
+    )?;
+    Ok(Applied {
+        dialog_id,
+        transition,
+        message_id,
+    })
+}
+
+/// The live events of one applied change, in its transaction.
+pub(super) fn record_live_events(
+    conn: &mut DbConnection,
+    dialog_id: DialogId,
+    transition: &Transition,
+    message: Option<Message>,
+    last_message_at: chrono::DateTime<chrono::Utc>,
+    written: Vec<TimelineEvent>,
+) -> StoreResult<()> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    live::begin_events(conn)?;
+    let after = &transition.after;
+    live::record(
+        conn,
+        live::kind::DIALOG_UPDATED,
+        Some(dialog_id),
+        &wire::DialogUpdated {
+            id: dialog_id,
+            status: after.status,
+            assignee_id: after.assignee_id,
+            flow_id: after.flow_id,
+            step_id: after.step_id,
+            version: after.version,
+            last_message_at,
+            message_count: after.message_count,
+        },
+    )?;
+    if let Some(message) = message {
+        live::record(
+            conn,
+            live::kind::MESSAGE_CREATED,
+            Some(dialog_id),
+            &wire::MessageCreated { dialog_id, message },
+        )?;
+    }
+    live::record(
+        conn,
+        live::kind::TIMELINE_APPENDED,
+        Some(dialog_id),
+        &wire::TimelineAppended {
+            dialog_id,
+            events: written,
+        },
+    )?;
+    if transition.status_changed().is_some() {
+        live::record(
+            conn,
+            live::kind::COUNTS_CHANGED,
+            None,
+            &serde_json::json!({}),
+        )?;
+    }
+    Ok(())
+}

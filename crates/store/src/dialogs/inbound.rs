@@ -1,0 +1,253 @@
+//! A lead's message from a channel connector: find or create the client and the
+//! dialog, store the message once (idempotent on the channel's message id).
+
+use super::{apply_event, bump_counters, dialog_row, NewMessage};
+use crate::error::{StoreError, StoreResult};
+use crate::models::*;
+use crate::schema::*;
+use crate::time::{now, to_db};
+use crate::{live, DbConnection, Store};
+use dialogdesk_domain::*;
+use diesel::prelude::*;
+
+/// The lead as a channel connector describes it.
+#[derive(Debug, Clone, Default)]
+pub struct InboundClient {
+    /// The lead's id on the channel (chat id).
+    pub external_id: Option<String>,
+    /// The lead's phone.
+    pub phone: Option<Phone>,
+    /// The lead's name, when the channel tells it.
+    pub name: Option<String>,
+    /// Avatar picture.
+    pub avatar_url: Option<String>,
+}
+
+/// A lead's message delivered by a channel connector.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// The lead.
+    pub client: InboundClient,
+    /// The message (its `operator_id` is ignored).
+    pub message: NewMessage,
+    /// The integration that delivered it.
+    pub actor: Actor,
+}
+
+/// What an inbound delivery did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundOutcome {
+    /// The dialog (created when new).
+    pub dialog_id: DialogId,
+    /// The stored message.
+    pub message_id: MessageId,
+    /// The dialog's status after the message.
+    pub status: Status,
+    /// Whether this message id was delivered before (nothing was written).
+    pub duplicate: bool,
+    /// Whether the dialog was created by this delivery.
+    pub created: bool,
+}
+
+/// Finds the dialog of a lead on a channel, creating client and dialog
+/// when the lead is new. Returns the dialog and whether it was created.
+pub(super) fn find_or_create_dialog(
+    conn: &mut DbConnection,
+    channel_id: ChannelId,
+    lead: &InboundClient,
+) -> StoreResult<(DialogId, bool)> {
+    if let Some(external) = &lead.external_id {
+        let found: Option<i64> = dialogs::table
+            .filter(dialogs::channel_id.eq(channel_id.0))
+            .filter(dialogs::client_external_id.eq(external))
+            .select(dialogs::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = found {
+            return Ok((DialogId(id), false));
+        }
+    }
+    let known_client: Option<i64> = match &lead.phone {
+        Some(phone) => clients::table
+            .filter(clients::phone.eq(phone.as_str()))
+            .select(clients::id)
+            .order_by(clients::id)
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    if let Some(client_id) = known_client {
+        let found: Option<(i64, Option<String>)> = dialogs::table
+            .filter(dialogs::channel_id.eq(channel_id.0))
+            .filter(dialogs::client_id.eq(client_id))
+            .select((dialogs::id, dialogs::client_external_id))
+            .first(conn)
+            .optional()?;
+        if let Some((id, stored_external)) = found {
+            // A lead first known by phone may later come with a chat id.
+            if stored_external.is_none() && lead.external_id.is_some() {
+                diesel::update(dialogs::table.find(id))
+                    .set(dialogs::client_external_id.eq(&lead.external_id))
+                    .execute(conn)?;
+            }
+            return Ok((DialogId(id), false));
+        }
+    }
+    let at = to_db(now());
+    let client_id = match known_client {
+        Some(id) => id,
+        None => {
+            let name = lead.name.clone().unwrap_or_default();
+            diesel::insert_into(clients::table)
+                .values((
+                    clients::name.eq(&name),
+                    clients::phone.eq(lead.phone.as_ref().map(Phone::as_str)),
+                    clients::avatar_url.eq(&lead.avatar_url),
+                    clients::custom_fields.eq("{}"),
+                    clients::search_name.eq(name.to_lowercase()),
+                    clients::phone_digits.eq(lead.phone.as_ref().map_or("", Phone::digits)),
+                    clients::created_at.eq(at),
+                ))
+                .returning(clients::id)
+                .get_result(conn)?
+        }
+    };
+    let dialog_id = insert_dialog(conn, client_id, channel_id, lead.external_id.as_deref(), at)?;
+    Ok((dialog_id, true))
+}
+
+/// Inserts a new dialog in `start` and counts it.
+pub fn insert_dialog(
+    conn: &mut DbConnection,
+    client_id: i64,
+    channel_id: ChannelId,
+    external_id: Option<&str>,
+    at: chrono::NaiveDateTime,
+) -> StoreResult<DialogId> {
+    let id: i64 = diesel::insert_into(dialogs::table)
+        .values((
+            dialogs::client_id.eq(client_id),
+            dialogs::channel_id.eq(channel_id.0),
+            dialogs::client_external_id.eq(external_id),
+            dialogs::status.eq(Status::Start.as_str()),
+            dialogs::last_message_at.eq(at),
+            dialogs::message_count.eq(0),
+            dialogs::version.eq(1),
+            dialogs::created_at.eq(at),
+            dialogs::updated_at.eq(at),
+        ))
+        .returning(dialogs::id)
+        .get_result(conn)?;
+    bump_counters(conn, None, Status::Start)?;
+    live::begin_events(conn)?;
+    live::record(
+        conn,
+        live::kind::COUNTS_CHANGED,
+        None,
+        &serde_json::json!({}),
+    )?;
+    Ok(DialogId(id))
+}
+
+pub(super) fn channel_exists(conn: &mut DbConnection, id: ChannelId) -> StoreResult<()> {
+    let found: Option<i64> = channels::table
+        .find(id.0)
+        .select(channels::id)
+        .first(conn)
+        .optional()?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| StoreError::not_found("channel", id.0))
+}
+
+/// Keeps the client's name and avatar as the channel last described them.
+pub(super) fn refresh_client(
+    conn: &mut DbConnection,
+    dialog_id: DialogId,
+    lead: &InboundClient,
+) -> StoreResult<()> {
+    let client_id: i64 = dialogs::table
+        .find(dialog_id.0)
+        .select(dialogs::client_id)
+        .first(conn)?;
+    if let Some(name) = lead
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        diesel::update(clients::table.find(client_id))
+            .set((
+                clients::name.eq(name),
+                clients::search_name.eq(name.to_lowercase()),
+            ))
+            .execute(conn)?;
+    }
+    if let Some(avatar) = &lead.avatar_url {
+        diesel::update(clients::table.find(client_id))
+            .set(clients::avatar_url.eq(avatar))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// A lead's message from a channel connector. Creates client and dialog
+    /// when new; a repeated channel message id returns the original result
+    /// and writes nothing.
+    pub fn inbound(&self, inbound: &Inbound) -> StoreResult<InboundOutcome> {
+        if inbound.client.external_id.is_none() && inbound.client.phone.is_none() {
+            return Err(StoreError::invalid(
+                "client",
+                "give the lead's external_id (chat id on the channel) or phone",
+            ));
+        }
+        self.write("inbound", |conn| {
+            channel_exists(conn, inbound.channel_id)?;
+            if let Some(external) = &inbound.message.external_id {
+                let seen: Option<(i64, i64)> = messages::table
+                    .filter(messages::channel_id.eq(inbound.channel_id.0))
+                    .filter(messages::external_id.eq(external))
+                    .select((messages::id, messages::dialog_id))
+                    .first(conn)
+                    .optional()?;
+                if let Some((message_id, dialog_id)) = seen {
+                    let row = dialog_row(conn, DialogId(dialog_id))?;
+                    return Ok(InboundOutcome {
+                        dialog_id: DialogId(dialog_id),
+                        message_id: MessageId(message_id),
+                        status: parse_stored(&row.status)?,
+                        duplicate: true,
+                        created: false,
+                    });
+                }
+            }
+            let (dialog_id, created) =
+                find_or_create_dialog(conn, inbound.channel_id, &inbound.client)?;
+            if !created {
+                refresh_client(conn, dialog_id, &inbound.client)?;
+            }
+            let event = DialogEvent {
+                at: inbound.message.sent_at,
+                actor: inbound.actor,
+                kind: EventKind::LeadMessage {
+                    kind: inbound.message.kind,
+                },
+            };
+            let mut message = inbound.message.clone();
+            message.operator_id = None;
+            let applied = apply_event(conn, dialog_id, &event, Some(&message))?;
+            Ok(InboundOutcome {
+                dialog_id,
+                message_id: applied.message_id.ok_or_else(|| {
+                    StoreError::Database(anyhow::anyhow!("inbound stored no message"))
+                })?,
+                status: applied.transition.after.status,
+                duplicate: false,
+                created,
+            })
+        })
+    }
+}
