@@ -20,7 +20,8 @@ use dialogdesk_domain::{ChannelKind, Email, Label, MessageKind, PersonName, Phon
 use dialogdesk_store::catalog::NewOperator;
 use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
 use dialogdesk_store::Store;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use dialogdesk_testkit::db::ThrowAway;
+use dialogdesk_testkit::Backend;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -194,30 +195,13 @@ async fn run(label: &str, url: &str) {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    run(
-        "SQLite",
-        &format!("sqlite://{}", dir.path().join("bench.db").display()),
-    )
-    .await;
-    let admin_url = std::env::var("DATABASE_URL_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    match PgConnection::establish(&admin_url) {
-        Ok(mut admin) => {
-            let name = format!("dd_bench_{}", std::process::id());
-            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut admin)
-                .unwrap();
-            let base = admin_url
-                .rsplit_once('/')
-                .map_or(admin_url.as_str(), |(b, _)| b);
-            run("PostgreSQL", &format!("{base}/{name}")).await;
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&mut admin)
-                .unwrap();
+    for (name, backend) in [
+        ("SQLite", Backend::Sqlite),
+        ("PostgreSQL", Backend::Postgres),
+    ] {
+        // `None`: PostgreSQL is not reachable here; the line saying so is printed.
+        if let Some(database) = ThrowAway::new(backend) {
+            run(name, &database.url).await;
         }
-        Err(e) => println!(
-            "PostgreSQL not reachable at {admin_url} ({e}): its half of the benchmark is skipped"
-        ),
     }
 }

@@ -6,9 +6,9 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::TestApp;
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
+use dialogdesk_domain::{FlowId, Status, StepId, TagId};
+use dialogdesk_testkit::app::{lead_message, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -188,12 +188,17 @@ async fn admins_manage_operators_channels_flows_tags_and_tokens(app: TestApp) {
 
     // A step with dialogs on it cannot go; a channel with dialogs neither.
     let (_, out) = app
-        .inbound(ch_id, "lead", "Lead", None, "text", "hi", None)
+        .inbound(lead_message(
+            ch_id, "lead", "Lead", None, "text", "hi", None,
+        ))
         .await;
     let dialog = out["dialog_id"].as_i64().unwrap();
     app.bot(
         dialog,
-        json!({"type": "flow_launched", "flow_id": flow_id, "step_id": steps[0]}),
+        BotEvent::FlowLaunched {
+            flow_id: FlowId(flow_id),
+            step_id: StepId(steps[0]),
+        },
     )
     .await;
     let (code, _) = app
@@ -250,9 +255,16 @@ async fn admins_manage_operators_channels_flows_tags_and_tokens(app: TestApp) {
         (StatusCode::CREATED, Some("#ee5533"))
     );
     let tag_id = tag["id"].as_i64().unwrap();
-    let version = app.dialog(dialog).await["version"].clone();
-    app.settings(dialog, json!({"version": version, "tag_ids": [tag_id]}))
-        .await;
+    let version = app.dialog(dialog).await["version"].as_i64();
+    app.settings(
+        dialog,
+        SettingsBody {
+            version,
+            tag_ids: Some(vec![TagId(tag_id)]),
+            ..SettingsBody::default()
+        },
+    )
+    .await;
     let (_, tag) = app
         .send(
             Method::PATCH,
@@ -315,7 +327,9 @@ async fn analytics_count_finishes_per_employee_channel_and_day(app: TestApp) {
         let chat = format!("lead-{i}");
         let channel = if i < 4 { c.whatsapp } else { c.telegram };
         let (_, out) = app
-            .inbound(channel, &chat, "Lead", None, "text", "hi", None)
+            .inbound(lead_message(
+                channel, &chat, "Lead", None, "text", "hi", None,
+            ))
             .await;
         let id = out["dialog_id"].as_i64().unwrap();
         app.send(
@@ -326,13 +340,23 @@ async fn analytics_count_finishes_per_employee_channel_and_day(app: TestApp) {
         )
         .await;
         if i < 3 {
-            let version = app.dialog(id).await["version"].clone();
-            app.settings(id, json!({"version": version, "status": "finished"}))
-                .await;
+            let version = app.dialog(id).await["version"].as_i64();
+            app.settings(
+                id,
+                SettingsBody {
+                    version,
+                    status: Some(Status::Finished),
+                    ..SettingsBody::default()
+                },
+            )
+            .await;
         } else if i < 5 {
             app.bot(
                 id,
-                json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[2]}),
+                BotEvent::FlowLaunched {
+                    flow_id: FlowId(c.sales),
+                    step_id: StepId(c.sales_steps[2]),
+                },
             )
             .await;
         }
@@ -421,7 +445,8 @@ async fn analytics_count_finishes_per_employee_channel_and_day(app: TestApp) {
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "too long a range");
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    app =>
     admins_manage_operators_channels_flows_tags_and_tokens,
     analytics_count_finishes_per_employee_channel_and_day
 );

@@ -7,11 +7,9 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{TestApp, JWT_SECRET};
+use dialogdesk_testkit::app::{TestApp, JWT_SECRET};
 use jsonwebtoken::{encode, EncodingKey, Header};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -521,7 +519,8 @@ async fn malformed_requests_get_clear_problems(app: TestApp) {
     );
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    app =>
     every_route_answers_each_kind_of_caller_as_its_role_allows,
     bad_credentials_get_401,
     logins_are_throttled_after_repeated_failures,

@@ -8,9 +8,9 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::TestApp;
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
+use dialogdesk_domain::{FlowId, Status, StepId, TagId};
+use dialogdesk_testkit::app::{lead_message, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -63,7 +63,7 @@ fn status(body: &Value) -> &str {
 async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
     let c = app.catalog().await;
     let (code, out) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat-1",
             "Анна",
@@ -71,7 +71,7 @@ async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
             "text",
             "Здравствуйте",
             Some("m1"),
-        )
+        ))
         .await;
     assert_eq!(code, StatusCode::CREATED, "{out}");
     assert_eq!(status(&out), "start");
@@ -82,14 +82,25 @@ async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
     let (code, d) = app
         .bot(
             id,
-            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[0]}),
+            BotEvent::FlowLaunched {
+                flow_id: FlowId(c.sales),
+                step_id: StepId(c.sales_steps[0]),
+            },
         )
         .await;
     assert_eq!((code, status(&d)), (StatusCode::OK, "auto"), "{d}");
     assert_eq!(counts_match_lists(&app).await["auto"], 1);
 
     let (_, out) = app
-        .inbound(c.whatsapp, "chat-1", "Анна", None, "voice", "", Some("m2"))
+        .inbound(lead_message(
+            c.whatsapp,
+            "chat-1",
+            "Анна",
+            None,
+            "voice",
+            "",
+            Some("m2"),
+        ))
         .await;
     assert_eq!(status(&out), "manual");
     counts_match_lists(&app).await;
@@ -113,14 +124,18 @@ async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
     let (code, d) = app
         .settings(
             id,
-            json!({"version": d["version"], "step_id": c.sales_steps[1]}),
+            SettingsBody {
+                version: d["version"].as_i64(),
+                step_id: Some(Some(StepId(c.sales_steps[1]))),
+                ..SettingsBody::default()
+            },
         )
         .await;
     assert_eq!((code, status(&d)), (StatusCode::OK, "waiting"), "{d}");
     assert_eq!(counts_match_lists(&app).await["waiting"], 1);
 
     let (_, out) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat-1",
             "Анна",
@@ -128,14 +143,16 @@ async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
             "text",
             "Оплатила",
             Some("m3"),
-        )
+        ))
         .await;
     assert_eq!(status(&out), "auto");
 
     let (code, d) = app
         .bot(
             id,
-            json!({"type": "step_reached", "step_id": c.sales_steps[2]}),
+            BotEvent::StepReached {
+                step_id: StepId(c.sales_steps[2]),
+            },
         )
         .await;
     assert_eq!((code, status(&d)), (StatusCode::OK, "finished"));
@@ -144,7 +161,7 @@ async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
     assert_eq!(counts_match_lists(&app).await["finished"], 1);
 
     let (_, out) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat-1",
             "Анна",
@@ -152,14 +169,19 @@ async fn the_life_of_a_dialog_through_integrations_and_operators(app: TestApp) {
             "text",
             "И ещё вопрос",
             Some("m4"),
-        )
+        ))
         .await;
     assert_eq!(status(&out), "ignore");
     let (_, d) = app
-        .bot(id, json!({"type": "bot_message", "text": "Слушаю"}))
+        .bot(
+            id,
+            BotEvent::BotMessage {
+                text: "Слушаю".into(),
+            },
+        )
         .await;
     assert_eq!(status(&d), "auto");
-    let (_, d) = app.bot(id, json!({"type": "blocked_by_lead"})).await;
+    let (_, d) = app.bot(id, BotEvent::BlockedByLead).await;
     assert_eq!(status(&d), "blocked");
     let counts = counts_match_lists(&app).await;
     assert_eq!(
@@ -210,9 +232,11 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
     let new_dialog = |chat: &'static str| {
         let app = &app;
         async move {
-            app.inbound(c.whatsapp, chat, "Lead", None, "text", "hi", None)
-                .await
-                .1["dialog_id"]
+            app.inbound(lead_message(
+                c.whatsapp, chat, "Lead", None, "text", "hi", None,
+            ))
+            .await
+            .1["dialog_id"]
                 .as_i64()
                 .unwrap()
         }
@@ -220,18 +244,20 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
     // "=": a lead's text keeps `start`.
     let a = new_dialog("a").await;
     let (_, out) = app
-        .inbound(c.whatsapp, "a", "Lead", None, "text", "again", None)
+        .inbound(lead_message(
+            c.whatsapp, "a", "Lead", None, "text", "again", None,
+        ))
         .await;
     assert_eq!(status(&out), "start");
     // "→ status": media in `start` hands the dialog to a human.
     let (_, out) = app
-        .inbound(c.whatsapp, "a", "Lead", None, "image", "", None)
+        .inbound(lead_message(
+            c.whatsapp, "a", "Lead", None, "image", "", None,
+        ))
         .await;
     assert_eq!(status(&out), "manual");
     // "✗": a bot message while a manager holds the dialog.
-    let (code, problem) = app
-        .bot(a, json!({"type": "bot_message", "text": "…"}))
-        .await;
+    let (code, problem) = app.bot(a, BotEvent::BotMessage { text: "…".into() }).await;
     assert_eq!(code, StatusCode::CONFLICT);
     assert_eq!(
         problem["conflict"],
@@ -243,7 +269,10 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
     let (_, d) = app
         .bot(
             b,
-            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[1]}),
+            BotEvent::FlowLaunched {
+                flow_id: FlowId(c.sales),
+                step_id: StepId(c.sales_steps[1]),
+            },
         )
         .await;
     assert_eq!(status(&d), "waiting");
@@ -251,7 +280,9 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
     let (_, d) = app
         .bot(
             b,
-            json!({"type": "ai_error", "detail": "token generation failed"}),
+            BotEvent::AiError {
+                detail: "token generation failed".into(),
+            },
         )
         .await;
     assert_eq!(
@@ -262,20 +293,27 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
     let (_, d) = app
         .bot(
             b,
-            json!({"type": "delivery_refused", "detail": "cannot write first"}),
+            BotEvent::DeliveryRefused {
+                detail: "cannot write first".into(),
+            },
         )
         .await;
     assert_eq!(status(&d), "stopped");
     let (code, _) = app
         .bot(
             b,
-            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[0]}),
+            BotEvent::FlowLaunched {
+                flow_id: FlowId(c.sales),
+                step_id: StepId(c.sales_steps[0]),
+            },
         )
         .await;
     assert_eq!(code, StatusCode::CONFLICT);
     // A lead writing to a stopped dialog gives it to a manager.
     let (_, out) = app
-        .inbound(c.whatsapp, "b", "Lead", None, "text", "hello?", None)
+        .inbound(lead_message(
+            c.whatsapp, "b", "Lead", None, "text", "hello?", None,
+        ))
         .await;
     assert_eq!(status(&out), "manual");
     // A step of another flow is refused as a conflict naming the step.
@@ -283,19 +321,34 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
     let (code, problem) = app
         .bot(
             z,
-            json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.other_steps[0]}),
+            BotEvent::FlowLaunched {
+                flow_id: FlowId(c.sales),
+                step_id: StepId(c.other_steps[0]),
+            },
         )
         .await;
     assert_eq!(code, StatusCode::CONFLICT, "{problem}");
     assert_eq!(problem["conflict"]["code"], "step_not_in_flow");
     // An unknown step is a field error.
     let (code, problem) = app
-        .bot(z, json!({"type": "step_reached", "step_id": 999_999}))
+        .bot(
+            z,
+            BotEvent::StepReached {
+                step_id: StepId(999_999),
+            },
+        )
         .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(problem["errors"]["step_id"].is_string());
     // An unknown type is a field error too.
-    let (code, _) = app.bot(z, json!({"type": "sing"})).await;
+    let (code, _) = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/dialogs/{z}/bot"),
+            &app.bot_token,
+            json!({"type": "sing"}),
+        )
+        .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     counts_match_lists(&app).await;
 }
@@ -303,7 +356,7 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
 async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app: TestApp) {
     let c = app.catalog().await;
     let (code, first) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat",
             "Lead",
@@ -311,12 +364,12 @@ async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app:
             "text",
             "hi",
             Some("wamid.1"),
-        )
+        ))
         .await;
     assert_eq!(code, StatusCode::CREATED);
     let before = app.dialog(first["dialog_id"].as_i64().unwrap()).await;
     let (code, again) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat",
             "Lead",
@@ -324,7 +377,7 @@ async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app:
             "text",
             "hi",
             Some("wamid.1"),
-        )
+        ))
         .await;
     assert_eq!(code, StatusCode::OK);
     assert_eq!(again["duplicate"], true);
@@ -342,7 +395,7 @@ async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app:
     );
     // The same message id on another channel is another message.
     let (code, other) = app
-        .inbound(
+        .inbound(lead_message(
             c.telegram,
             "chat",
             "Lead",
@@ -350,7 +403,7 @@ async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app:
             "text",
             "hi",
             Some("wamid.1"),
-        )
+        ))
         .await;
     assert_eq!(code, StatusCode::CREATED);
     assert_ne!(other["dialog_id"], first["dialog_id"]);
@@ -368,18 +421,34 @@ async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app:
         (StatusCode::UNPROCESSABLE_ENTITY, true)
     );
     let (code, p) = app
-        .inbound(c.whatsapp, "x", "X", Some("call me"), "text", "x", None)
+        .inbound(lead_message(
+            c.whatsapp,
+            "x",
+            "X",
+            Some("call me"),
+            "text",
+            "x",
+            None,
+        ))
         .await;
     assert_eq!(
         (code, p["errors"]["client.phone"].is_string()),
         (StatusCode::UNPROCESSABLE_ENTITY, true)
     );
     let (code, _) = app
-        .inbound(999_999, "x", "X", None, "text", "x", None)
+        .inbound(lead_message(999_999, "x", "X", None, "text", "x", None))
         .await;
     assert_eq!(code, StatusCode::NOT_FOUND);
+    let mut unknown_kind =
+        serde_json::to_value(lead_message(c.whatsapp, "x", "X", None, "text", "x", None)).unwrap();
+    unknown_kind["message"]["kind"] = json!("smell");
     let (code, p) = app
-        .inbound(c.whatsapp, "x", "X", None, "smell", "x", None)
+        .send(
+            Method::POST,
+            "/api/v1/inbound",
+            &app.inbound_token,
+            unknown_kind,
+        )
         .await;
     assert_eq!(
         (code, p["errors"]["message.kind"].is_string()),
@@ -396,7 +465,9 @@ async fn a_repeated_inbound_message_returns_the_original_and_writes_nothing(app:
 async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
     let c = app.catalog().await;
     let (_, out) = app
-        .inbound(c.whatsapp, "chat", "Lead", None, "text", "hi", None)
+        .inbound(lead_message(
+            c.whatsapp, "chat", "Lead", None, "text", "hi", None,
+        ))
         .await;
     let id = out["dialog_id"].as_i64().unwrap();
     let url = format!("{}/api/v1/dialogs/{id}", app.base);
@@ -414,7 +485,12 @@ async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
     let (code, d) = app
         .settings(
             id,
-            json!({"version": 1, "tag_ids": [c.vip], "status": "manual"}),
+            SettingsBody {
+                version: Some(1),
+                tag_ids: Some(vec![TagId(c.vip)]),
+                status: Some(Status::Manual),
+                ..SettingsBody::default()
+            },
         )
         .await;
     assert_eq!(code, StatusCode::OK, "{d}");
@@ -482,7 +558,14 @@ async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
 
     // Rules of the save: error by hand, ignore when the lead did not write last.
     let (code, p) = app
-        .settings(id, json!({"version": 3, "status": "error"}))
+        .settings(
+            id,
+            SettingsBody {
+                version: Some(3),
+                status: Some(Status::Error),
+                ..SettingsBody::default()
+            },
+        )
         .await;
     assert_eq!(
         (code, p["conflict"]["code"].as_str()),
@@ -496,7 +579,14 @@ async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
     )
     .await;
     let (code, p) = app
-        .settings(id, json!({"version": 4, "status": "ignore"}))
+        .settings(
+            id,
+            SettingsBody {
+                version: Some(4),
+                status: Some(Status::Ignore),
+                ..SettingsBody::default()
+            },
+        )
         .await;
     assert_eq!(
         (code, p["conflict"]["code"].as_str()),
@@ -504,7 +594,15 @@ async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
         "{p}"
     );
     let (code, p) = app
-        .settings(id, json!({"version": 4, "status": "auto", "flow_id": null}))
+        .settings(
+            id,
+            SettingsBody {
+                version: Some(4),
+                status: Some(Status::Auto),
+                flow_id: Some(None),
+                ..SettingsBody::default()
+            },
+        )
         .await;
     assert_eq!(
         (code, p["conflict"]["code"].as_str()),
@@ -512,24 +610,55 @@ async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
         "{p}"
     );
     let (code, p) = app
-        .settings(id, json!({"version": 4, "tag_ids": [999]}))
+        .settings(
+            id,
+            SettingsBody {
+                version: Some(4),
+                tag_ids: Some(vec![TagId(999)]),
+                ..SettingsBody::default()
+            },
+        )
         .await;
     assert_eq!(
         (code, p["errors"]["tag_ids"].is_string()),
         (StatusCode::UNPROCESSABLE_ENTITY, true)
     );
     let (code, p) = app
-        .settings(id, json!({"version": 4, "colour": "red"}))
+        .send(
+            Method::PUT,
+            &format!("/api/v1/dialogs/{id}/settings"),
+            &app.operator,
+            json!({"version": 4, "colour": "red"}),
+        )
         .await;
     assert_eq!(
         code,
         StatusCode::UNPROCESSABLE_ENTITY,
         "unknown fields are refused: {p}"
     );
-    let (code, _) = app.settings(id, json!({"status": "manual"})).await;
+    let (code, _) = app
+        .settings(
+            id,
+            SettingsBody {
+                status: Some(Status::Manual),
+                ..SettingsBody::default()
+            },
+        )
+        .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "no version at all");
     // Clearing the assignee with null.
-    let (code, d) = app.settings(id, json!({"version": 4, "assignee_id": null, "flow_id": c.sales, "step_id": c.sales_steps[0]})).await;
+    let (code, d) = app
+        .settings(
+            id,
+            SettingsBody {
+                version: Some(4),
+                assignee_id: Some(None),
+                flow_id: Some(Some(FlowId(c.sales))),
+                step_id: Some(Some(StepId(c.sales_steps[0]))),
+                ..SettingsBody::default()
+            },
+        )
+        .await;
     assert_eq!(code, StatusCode::OK, "{d}");
     assert_eq!(
         (d["assignee"].clone(), d["status"].as_str()),
@@ -540,7 +669,7 @@ async fn a_stale_settings_save_gets_409_and_changes_nothing(app: TestApp) {
 async fn favourites_are_personal_and_phones_are_masked_for_operators(app: TestApp) {
     let c = app.catalog().await;
     let (_, out) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat",
             "Lead",
@@ -548,7 +677,7 @@ async fn favourites_are_personal_and_phones_are_masked_for_operators(app: TestAp
             "text",
             "hi",
             None,
-        )
+        ))
         .await;
     let id = out["dialog_id"].as_i64().unwrap();
     let (code, _) = app
@@ -610,7 +739,8 @@ async fn favourites_are_personal_and_phones_are_masked_for_operators(app: TestAp
     assert_eq!(code, StatusCode::NOT_FOUND);
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    app =>
     the_life_of_a_dialog_through_integrations_and_operators,
     each_class_of_transition_cell_behaves_as_the_table_says,
     a_repeated_inbound_message_returns_the_original_and_writes_nothing,

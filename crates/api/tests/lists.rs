@@ -8,10 +8,10 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::TestApp;
-use serde_json::{json, Value};
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
+use dialogdesk_domain::{FlowId, Status, StepId};
+use dialogdesk_testkit::app::{lead_message, TestApp};
+use serde_json::Value;
 
 const NAMES: [&str; 6] = [
     "Анна Кузнецова",
@@ -31,7 +31,7 @@ async fn populate(app: &TestApp) -> Vec<i64> {
         let phone = format!("+7912{:07}", 2_000_000 + i * 4_111);
         let channel = if i % 3 == 0 { c.telegram } else { c.whatsapp };
         let (_, out) = app
-            .inbound(
+            .inbound(lead_message(
                 channel,
                 &chat,
                 NAMES[i % NAMES.len()],
@@ -39,11 +39,11 @@ async fn populate(app: &TestApp) -> Vec<i64> {
                 "text",
                 "hi",
                 None,
-            )
+            ))
             .await;
         let id = out["dialog_id"].as_i64().unwrap();
         for _ in 0..(i % 5) {
-            app.inbound(
+            app.inbound(lead_message(
                 channel,
                 &chat,
                 NAMES[i % NAMES.len()],
@@ -51,25 +51,37 @@ async fn populate(app: &TestApp) -> Vec<i64> {
                 "text",
                 "more",
                 None,
-            )
+            ))
             .await;
         }
         if i % 2 == 0 {
             app.bot(
                 id,
-                json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[0]}),
+                BotEvent::FlowLaunched {
+                    flow_id: FlowId(c.sales),
+                    step_id: StepId(c.sales_steps[0]),
+                },
             )
             .await;
             if i % 4 == 0 {
-                let version = app.dialog(id).await["version"].clone();
+                let version = app.dialog(id).await["version"].as_i64();
                 let (code, _) = app
-                    .settings(id, json!({"version": version, "status": "finished"}))
+                    .settings(
+                        id,
+                        SettingsBody {
+                            version,
+                            status: Some(Status::Finished),
+                            ..SettingsBody::default()
+                        },
+                    )
                     .await;
                 assert!(code.is_success());
             } else {
                 app.bot(
                     id,
-                    json!({"type": "step_reached", "step_id": c.sales_steps[2]}),
+                    BotEvent::StepReached {
+                        step_id: StepId(c.sales_steps[2]),
+                    },
                 )
                 .await;
             }
@@ -317,7 +329,8 @@ async fn the_csv_export_has_the_rows_of_the_list(app: TestApp) {
     );
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    app =>
     every_dialog_sort_pages_through_each_row_once_in_order,
     records_sort_by_every_column_and_search_by_name_or_phone,
     the_csv_export_has_the_rows_of_the_list,

@@ -8,9 +8,10 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::{SseClient, TestApp};
+use dialogdesk_domain::wire::{BotEvent, SettingsBody};
+use dialogdesk_domain::{FlowId, Status, StepId, TagId};
+use dialogdesk_testkit::app::{lead_message, TestApp};
+use dialogdesk_testkit::sse::SseClient;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
@@ -20,7 +21,7 @@ const WAIT: Duration = Duration::from_secs(10);
 async fn a_settings_save_streams_its_changes_in_order(app: TestApp) {
     let c = app.catalog().await;
     let (_, out) = app
-        .inbound(
+        .inbound(lead_message(
             c.whatsapp,
             "chat",
             "Lead",
@@ -28,14 +29,19 @@ async fn a_settings_save_streams_its_changes_in_order(app: TestApp) {
             "text",
             "hi",
             None,
-        )
+        ))
         .await;
     let id = out["dialog_id"].as_i64().unwrap();
     let mut stream = SseClient::open(&app.base, &app.operator, None).await;
     let (code, _) = app
         .settings(
             id,
-            json!({"version": 1, "status": "manual", "tag_ids": [c.vip]}),
+            SettingsBody {
+                version: Some(1),
+                status: Some(Status::Manual),
+                tag_ids: Some(vec![TagId(c.vip)]),
+                ..SettingsBody::default()
+            },
         )
         .await;
     assert_eq!(code, StatusCode::OK);
@@ -67,7 +73,7 @@ async fn a_settings_save_streams_its_changes_in_order(app: TestApp) {
         assert_eq!(events[2].data["counts"][key], counts[key], "{key}");
     }
     // A message shows up with its body.
-    app.inbound(
+    app.inbound(lead_message(
         c.whatsapp,
         "chat",
         "Lead",
@@ -75,7 +81,7 @@ async fn a_settings_save_streams_its_changes_in_order(app: TestApp) {
         "text",
         "Когда старт?",
         None,
-    )
+    ))
     .await;
     let events = stream.until(WAIT, |e| e.kind == "timeline.appended").await;
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
@@ -93,7 +99,7 @@ async fn a_settings_save_streams_its_changes_in_order(app: TestApp) {
     );
     // A refused change emits nothing.
     let (code, _) = app
-        .bot(id, json!({"type": "bot_message", "text": "no"}))
+        .bot(id, BotEvent::BotMessage { text: "no".into() })
         .await;
     assert_eq!(code, StatusCode::CONFLICT);
     app.send(
@@ -113,13 +119,18 @@ async fn a_settings_save_streams_its_changes_in_order(app: TestApp) {
 async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
     let c = app.catalog().await;
     let (_, out) = app
-        .inbound(c.whatsapp, "chat", "Lead", None, "text", "hi", None)
+        .inbound(lead_message(
+            c.whatsapp, "chat", "Lead", None, "text", "hi", None,
+        ))
         .await;
     let id = out["dialog_id"].as_i64().unwrap();
     let mut first = SseClient::open(&app.base, &app.admin, None).await;
     app.bot(
         id,
-        json!({"type": "flow_launched", "flow_id": c.sales, "step_id": c.sales_steps[0]}),
+        BotEvent::FlowLaunched {
+            flow_id: FlowId(c.sales),
+            step_id: StepId(c.sales_steps[0]),
+        },
     )
     .await;
     let seen = first.until(WAIT, |e| e.kind == "counts.changed").await;
@@ -127,10 +138,17 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
     drop(first);
 
     // Missed while away: three changes.
-    app.bot(id, json!({"type": "bot_message", "text": "Здравствуйте"}))
-        .await;
-    app.inbound(c.whatsapp, "chat", "Lead", None, "voice", "", None)
-        .await;
+    app.bot(
+        id,
+        BotEvent::BotMessage {
+            text: "Здравствуйте".into(),
+        },
+    )
+    .await;
+    app.inbound(lead_message(
+        c.whatsapp, "chat", "Lead", None, "voice", "", None,
+    ))
+    .await;
     app.send(
         reqwest::Method::POST,
         &format!("/api/v1/dialogs/{id}/messages"),
@@ -165,7 +183,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
     let kinds: Vec<&str> = replayed.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "message.created").count(), 3);
     // Then live events follow, not repeated.
-    app.bot(id, json!({"type": "blocked_by_lead"})).await;
+    app.bot(id, BotEvent::BlockedByLead).await;
     let next = again.next(WAIT).await.unwrap();
     assert_eq!(
         (next.kind.as_str(), next.id),
@@ -179,7 +197,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
 async fn a_client_asking_for_pruned_events_is_told_to_resync(app: TestApp) {
     let c = app.catalog().await;
     for n in 0..3 {
-        app.inbound(
+        app.inbound(lead_message(
             c.whatsapp,
             &format!("chat-{n}"),
             "Lead",
@@ -187,7 +205,7 @@ async fn a_client_asking_for_pruned_events_is_told_to_resync(app: TestApp) {
             "text",
             "hi",
             None,
-        )
+        ))
         .await;
     }
     // Keep only the newest event.
@@ -307,8 +325,10 @@ async fn a_client_that_never_reads_delays_nobody(app: TestApp) {
 async fn metrics_count_requests_streams_and_events(app: TestApp) {
     let c = app.catalog().await;
     let _stream = SseClient::open(&app.base, &app.admin, None).await;
-    app.inbound(c.whatsapp, "chat", "Lead", None, "text", "hi", None)
-        .await;
+    app.inbound(lead_message(
+        c.whatsapp, "chat", "Lead", None, "text", "hi", None,
+    ))
+    .await;
     app.get("/api/v1/dialogs/1", &app.admin).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let response = app
@@ -335,7 +355,8 @@ async fn metrics_count_requests_streams_and_events(app: TestApp) {
     assert!(text.contains("dialogdesk_db_pool_connections{state=\"in_use\"}"));
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    app =>
     a_settings_save_streams_its_changes_in_order,
     a_reconnecting_client_gets_exactly_what_it_missed,
     a_client_asking_for_pruned_events_is_told_to_resync,

@@ -8,9 +8,8 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::{spawn_app, Backend};
+use dialogdesk_testkit::app::spawn_app;
+use dialogdesk_testkit::Backend;
 use serde_json::Value;
 
 const COMMITTED: &str = include_str!("../../../openapi/openapi.json");

@@ -70,9 +70,9 @@ enum Command {
         /// What it is for, e.g. "WhatsApp connector".
         #[arg(long)]
         name: String,
-        /// Scopes: inbound, bot, read, admin (repeat or comma-separate).
-        #[arg(long, value_delimiter = ',', required = true)]
-        scope: Vec<String>,
+        /// What it may do (repeat or comma-separate).
+        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        scope: Vec<Scope>,
     },
     /// Run pending database migrations and exit.
     Migrate,
@@ -93,9 +93,9 @@ enum Command {
         /// Login e-mail.
         #[arg(long)]
         email: String,
-        /// `admin`, `head` or `operator`.
-        #[arg(long, default_value = "operator")]
-        role: String,
+        /// What the operator may do.
+        #[arg(long, value_enum, default_value = "operator")]
+        role: Role,
         /// The password (prefer stdin or DIALOGDESK_PASSWORD: flags show in `ps`).
         #[arg(long, env = "DIALOGDESK_PASSWORD", hide_env_values = true)]
         password: Option<String>,
@@ -147,11 +147,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Token { name, scope } => {
             let store = open(&cli.database_url)?;
-            let scopes = scope
-                .iter()
-                .map(|s| s.trim().parse::<Scope>())
-                .collect::<Result<Vec<_>, _>>()?;
-            let (token, secret) = store.create_api_token(&Label::parse(&name)?, &scopes, None)?;
+            let (token, secret) = store.create_api_token(&Label::parse(&name)?, &scope, None)?;
             let names: Vec<&str> = token.scopes.iter().map(|s| s.as_str()).collect();
             eprintln!(
                 "created API token {} \"{}\" with scopes {}; the secret is shown only now:",
@@ -201,7 +197,7 @@ async fn main() -> anyhow::Result<()> {
             let operator = store.create_operator(NewOperator {
                 name: PersonName::parse(&name)?,
                 email: Email::parse(&email)?,
-                role: role.parse::<Role>()?,
+                role,
                 password,
             })?;
             println!(

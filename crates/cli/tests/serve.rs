@@ -7,7 +7,8 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use dialogdesk_testkit::db::ThrowAway;
+use dialogdesk_testkit::Backend;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -103,40 +104,16 @@ fn check_serves_with_demo_data(database_url: &str) {
 
 #[test]
 fn serve_seeds_sqlite_once_and_answers_health_checks() {
-    let dir = tempfile::tempdir().unwrap();
-    check_serves_with_demo_data(&format!("sqlite://{}", dir.path().join("dd.db").display()));
+    let database = ThrowAway::new(Backend::Sqlite).unwrap();
+    check_serves_with_demo_data(&database.url);
 }
 
 #[test]
 fn serve_seeds_postgres_once_and_answers_health_checks() {
-    let admin_url = std::env::var("DATABASE_URL_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut admin = match PgConnection::establish(&admin_url) {
-        Ok(conn) => conn,
-        Err(e) if std::env::var("DIALOGDESK_REQUIRE_PG").as_deref() != Ok("1") => {
-            eprintln!("PostgreSQL is not reachable at {admin_url} ({e}): skipping the PostgreSQL serve test");
-            return;
-        }
-        Err(e) => panic!("PostgreSQL is required but not reachable: {e}"),
+    let Some(database) = ThrowAway::new(Backend::Postgres) else {
+        return;
     };
-    let name = format!("dd_cli_test_{}", std::process::id());
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut admin)
-        .unwrap();
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    let outcome =
-        std::panic::catch_unwind(|| check_serves_with_demo_data(&format!("{base}/{name}")));
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut admin)
-        .unwrap();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    check_serves_with_demo_data(&database.url);
 }
 
 #[test]

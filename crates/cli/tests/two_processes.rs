@@ -7,7 +7,8 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use dialogdesk_testkit::db::ThrowAway;
+use dialogdesk_testkit::Backend;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -93,30 +94,12 @@ fn events(base: &str, token: &str) -> mpsc::Receiver<(String, Value)> {
 
 #[test]
 fn a_save_through_one_process_reaches_the_stream_of_another() {
-    let admin_url = std::env::var("DATABASE_URL_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut admin = match PgConnection::establish(&admin_url) {
-        Ok(conn) => conn,
-        Err(e) if std::env::var("DIALOGDESK_REQUIRE_PG").as_deref() != Ok("1") => {
-            eprintln!(
-                "PostgreSQL is not reachable at {admin_url} ({e}): skipping the two-process test"
-            );
-            return;
-        }
-        Err(e) => panic!("PostgreSQL is required but not reachable: {e}"),
+    let Some(database) = ThrowAway::new(Backend::Postgres) else {
+        return;
     };
-    let name = format!("dd_two_{}", std::process::id());
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut admin)
-        .unwrap();
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    let url = format!("{base}/{name}");
-    let outcome = std::panic::catch_unwind(|| {
+    let url = database.url.clone();
+    // The servers are declared after the database, so they stop first.
+    {
         let a = serve(&url, true);
         let b = serve(&url, false);
         let http = reqwest::blocking::Client::new();
@@ -173,11 +156,5 @@ fn a_save_through_one_process_reaches_the_stream_of_another() {
             assert_eq!(counts["counts"][key], now[key], "{key}");
         }
         assert_eq!(now["finished"], 81);
-    });
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut admin)
-        .unwrap();
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
     }
 }

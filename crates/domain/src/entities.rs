@@ -34,7 +34,7 @@ pub struct Channel {
     pub name: String,
 }
 
-/// The lead.
+/// The lead. `phone` is masked like `+7 *** ***-**-67` for the `operator` role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Client {

@@ -408,7 +408,7 @@ pub fn hydrate(
             Ok(DialogListItem {
                 id: DialogId(row.id),
                 status: parse_stored(&row.status)?,
-                client: client.as_ref(),
+                client: client.to_client(),
                 channel,
                 assignee: operator_ref(row.assignee_id),
                 flow: row.flow_id.map(|id| FlowRef {

@@ -92,9 +92,9 @@ pub struct ClientRow {
 }
 
 impl ClientRow {
-    /// As lists show it (unmasked: the API masks per role).
-    pub fn as_ref(&self) -> wire::ClientRef {
-        wire::ClientRef {
+    /// The client, as lists show it (unmasked: the API masks per role).
+    pub fn to_client(&self) -> Client {
+        Client {
             id: ClientId(self.id),
             name: self.name.clone(),
             phone: self.phone.clone(),
@@ -102,19 +102,6 @@ impl ClientRow {
             custom_fields: custom_fields(&self.custom_fields),
             created_at: from_db(self.created_at),
         }
-    }
-
-    /// The whole client.
-    pub fn into_client(self) -> StoreResult<Client> {
-        let custom_fields = custom_fields(&self.custom_fields);
-        Ok(Client {
-            id: ClientId(self.id),
-            name: self.name,
-            phone: self.phone,
-            avatar_url: self.avatar_url,
-            custom_fields,
-            created_at: from_db(self.created_at),
-        })
     }
 }
 

@@ -8,13 +8,12 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
 mod fixtures;
 
-use common::TestDb;
 use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::*;
 use dialogdesk_store::StoreError;
+use dialogdesk_testkit::TestDb;
 use fixtures::{catalog, lead_sends};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -185,4 +184,4 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
     }
 }
 
-on_both_backends!(counters_equal_a_count_over_the_dialogs_after_1000_random_events);
+dialogdesk_testkit::on_both_backends!(db => counters_equal_a_count_over_the_dialogs_after_1000_random_events);

@@ -7,13 +7,12 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
 mod fixtures;
 
-use common::TestDb;
 use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::*;
 use dialogdesk_store::{Store, StoreError};
+use dialogdesk_testkit::TestDb;
 use fixtures::{catalog, lead_says, lead_sends};
 
 /// Everything a refused change must leave untouched.
@@ -517,7 +516,8 @@ fn operators_log_in_with_their_password_only_while_active(db: &TestDb) {
     assert!(matches!(dup, Err(StoreError::Conflict(_))));
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    db =>
     inbound_creates_client_and_dialog_in_start,
     a_repeated_channel_message_id_returns_the_original_and_writes_nothing,
     a_dialog_lives_through_the_state_machine,

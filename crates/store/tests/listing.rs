@@ -7,16 +7,15 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
 mod fixtures;
 
-use common::TestDb;
 use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::wire::{DialogFilter, DialogSort, Order, RecordSort};
 use dialogdesk_domain::*;
 use dialogdesk_store::listing::DialogListQuery;
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::Store;
+use dialogdesk_testkit::TestDb;
 use fixtures::{catalog, lead_says, Catalog};
 
 const NAMES: &[&str] = &[
@@ -407,7 +406,8 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
     );
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    db =>
     every_sort_pages_through_each_dialog_once_in_order,
     each_tab_lists_what_its_count_says,
     search_finds_by_any_part_of_the_name_or_the_phone,

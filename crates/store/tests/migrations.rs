@@ -6,10 +6,8 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::TestDb;
 use dialogdesk_store::db::{establish, migrations_for, DatabaseTarget};
+use dialogdesk_testkit::TestDb;
 use diesel::RunQueryDsl;
 use diesel_migrations::MigrationHarness;
 
@@ -54,7 +52,8 @@ fn opening_twice_runs_no_migration_the_second_time(db: &TestDb) {
     assert_eq!(again.migrate().unwrap(), 0);
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    db =>
     migrations_run_up_down_and_up_again,
     opening_twice_runs_no_migration_the_second_time
 );

@@ -6,11 +6,9 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
-mod common;
-
-use common::TestDb;
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::seed::{DEMO_LOGINS, DEMO_PLAN};
+use dialogdesk_testkit::TestDb;
 
 fn the_demo_set_fills_every_tab_and_every_operator_finished_some(db: &TestDb) {
     let s = &db.store;
@@ -70,7 +68,8 @@ fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
     assert_eq!(counts.statuses.all, 1_500);
 }
 
-on_both_backends!(
+dialogdesk_testkit::on_both_backends!(
+    db =>
     the_demo_set_fills_every_tab_and_every_operator_finished_some,
     bulk_seeding_adds_consistent_dialogs
 );

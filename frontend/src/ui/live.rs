@@ -3,17 +3,18 @@
 //! missed events are replayed by the server.
 
 use super::ctx::Ctx;
+use dialogdesk_domain::wire::{live_event, LiveEventBody};
 use futures::StreamExt;
 use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 const KINDS: [&str; 5] = [
-    "dialog.updated",
-    "message.created",
-    "timeline.appended",
-    "counts.changed",
-    "resync",
+    live_event::DIALOG_UPDATED,
+    live_event::MESSAGE_CREATED,
+    live_event::TIMELINE_APPENDED,
+    live_event::COUNTS_CHANGED,
+    live_event::RESYNC,
 ];
 
 /// Opens the stream for the current session; it closes when `alive` turns false.
@@ -37,16 +38,13 @@ pub fn connect(ctx: Ctx, token: String) {
             }
             let data = event.data().as_string().unwrap_or_default();
             let live = ctx.live;
-            match kind.as_str() {
-                "dialog.updated" => live.dialog.set(serde_json::from_str(&data).ok()),
-                "message.created" => live.message.set(serde_json::from_str(&data).ok()),
-                "timeline.appended" => live.timeline.set(serde_json::from_str(&data).ok()),
-                "counts.changed" => {
-                    let counts: Option<dialogdesk_domain::wire::CountsChanged> =
-                        serde_json::from_str(&data).ok();
-                    live.counts.set(counts.map(|c| c.counts));
-                }
-                _ => live.resync.update(|n| *n += 1),
+            match LiveEventBody::decode(&kind, &data) {
+                Some(LiveEventBody::DialogUpdated(d)) => live.dialog.set(Some(d)),
+                Some(LiveEventBody::MessageCreated(m)) => live.message.set(Some(m)),
+                Some(LiveEventBody::TimelineAppended(t)) => live.timeline.set(Some(t)),
+                Some(LiveEventBody::CountsChanged(c)) => live.counts.set(Some(c.counts)),
+                // A resync, or a payload this version cannot read: refetch.
+                Some(LiveEventBody::Resync(_)) | None => live.resync.update(|n| *n += 1),
             }
         }
         source.close();

@@ -2,29 +2,11 @@
 //! list's filters, the chat-settings save and the operator's reply.
 
 use super::{present, DialogSort, Order};
+use crate::entities::Client;
 use crate::ids::*;
 use crate::status::{Author, ChannelKind, FinishStatus, MessageKind, Status, View};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-/// A client as lists show it. `phone` is masked for the `operator` role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ClientRef {
-    /// Id.
-    pub id: ClientId,
-    /// Display name.
-    pub name: String,
-    /// E.164, or masked like `+7 *** ***-**-67`.
-    pub phone: Option<String>,
-    /// Avatar picture.
-    pub avatar_url: Option<String>,
-    /// Free-form fields integrations keep on the client (a JSON object).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub custom_fields: serde_json::Map<String, serde_json::Value>,
-    /// When the client first wrote.
-    pub created_at: DateTime<Utc>,
-}
 
 /// A channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +89,7 @@ pub struct DialogListItem {
     /// Stored status.
     pub status: Status,
     /// The lead.
-    pub client: ClientRef,
+    pub client: Client,
     /// Where.
     pub channel: ChannelRef,
     /// Responsible manager.
