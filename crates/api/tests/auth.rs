@@ -96,18 +96,26 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, Rule)> {
         (m("GET"), "/api/v1/analytics/finished/by-day", None, Head),
         (m("GET"), "/api/v1/analytics/managers", None, Head),
         (m("GET"), "/api/v1/operators", None, Reader),
-        (m("POST"), "/api/v1/operators", Some(json!({})), Admin),
+        // Managing people is for admin people: an `admin`-scope token that
+        // could create an admin or reset an admin's password could log in
+        // as one and mint tokens.
+        (
+            m("POST"),
+            "/api/v1/operators",
+            Some(json!({})),
+            AdminOperator,
+        ),
         (
             m("PATCH"),
             "/api/v1/operators/999999",
             Some(json!({})),
-            Admin,
+            AdminOperator,
         ),
         (
             m("PUT"),
             "/api/v1/operators/999999/password",
             Some(json!({"password": "long-enough-1"})),
-            Admin,
+            AdminOperator,
         ),
         (m("GET"), "/api/v1/channels", None, Reader),
         (m("POST"), "/api/v1/channels", Some(json!({})), Admin),

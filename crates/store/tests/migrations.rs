@@ -7,6 +7,7 @@
 )]
 
 use dialogdesk_store::db::{establish, migrations_for, DatabaseTarget};
+use dialogdesk_store::StoreError;
 use dialogdesk_testkit::TestDb;
 use diesel::RunQueryDsl;
 use diesel_migrations::MigrationHarness;
@@ -25,6 +26,14 @@ fn migrations_run_up_down_and_up_again(db: &TestDb) {
     assert!(diesel::sql_query("SELECT id FROM dialogs")
         .execute(&mut conn)
         .is_err());
+    // A database error names the store operation that failed, for the log.
+    match db.store.channels() {
+        Err(StoreError::Database(cause)) => assert!(
+            format!("{cause:#}").contains("store operation `channels`"),
+            "{cause:#}"
+        ),
+        other => panic!("expected a database error, got {other:?}"),
+    }
 
     let ran = conn.run_pending_migrations(migrations).unwrap();
     assert_eq!(ran.len(), applied.len());

@@ -220,10 +220,11 @@ access!(
     "needs the `admin` role (or an API token with the `admin` scope)"
 );
 access!(
-    /// An admin operator (API tokens are managed by people only).
+    /// An admin operator: people and API tokens are managed by people
+    /// only, so a leaked token can never mint an admin or another token.
     AdminOperator,
     |c| c.has_role(Role::Admin),
-    "API tokens are managed by operators with the `admin` role"
+    "operators and API tokens are managed by operators with the `admin` role, not by API tokens"
 );
 access!(
     /// A channel connector: an API token with the `inbound` scope.

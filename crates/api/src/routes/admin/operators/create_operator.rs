@@ -1,6 +1,6 @@
 //! `POST /api/v1/operators`.
 
-use crate::auth::Admin;
+use crate::auth::AdminOperator;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
 use crate::routes::admin::field;
@@ -15,19 +15,19 @@ use dialogdesk_store::catalog::NewOperator;
 #[utoipa::path(
     tag = "administration",
     request_body = CreateOperatorBody,
-    security(("operator_jwt" = []), ("api_token" = ["admin"])),
+    security(("operator_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = Operator),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs an operator with the admin role (API tokens cannot manage operators)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/operators")]
 pub async fn create_operator(
-    _: Admin,
+    _: AdminOperator,
     state: web::Data<AppState>,
     Json(body): Json<CreateOperatorBody>,
 ) -> Result<HttpResponse, ApiError> {

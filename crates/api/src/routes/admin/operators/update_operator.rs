@@ -1,6 +1,6 @@
 //! `PATCH /api/v1/operators/{id}`.
 
-use crate::auth::Admin;
+use crate::auth::AdminOperator;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
 use crate::routes::admin::IdPath;
@@ -16,12 +16,12 @@ use dialogdesk_store::catalog::OperatorChange;
     tag = "administration",
     params(IdPath),
     request_body = UpdateOperatorBody,
-    security(("operator_jwt" = []), ("api_token" = ["admin"])),
+    security(("operator_jwt" = [])),
     responses(
         (status = 200, description = "Updated", body = Operator),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs an operator with the admin role (API tokens cannot manage operators)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json"),
@@ -29,7 +29,7 @@ use dialogdesk_store::catalog::OperatorChange;
 )]
 #[patch("/operators/{id}")]
 pub async fn update_operator(
-    _: Admin,
+    _: AdminOperator,
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
     Json(body): Json<UpdateOperatorBody>,
