@@ -1,9 +1,10 @@
-//! Phone numbers are masked for the `operator` role wherever they appear;
-//! search still matches the full number in the database.
+//! Phone numbers are masked for the `operator` role wherever they appear,
+//! and for that role a search matches a phone only by the whole number.
 
 use crate::auth::Caller;
 use dialogdesk_domain::mask_phone;
 use dialogdesk_domain::wire::{DialogListItem, RecordRow};
+use dialogdesk_store::listing::PhoneMatch;
 
 fn mask(phone: &mut Option<String>) {
     if let Some(p) = phone {
@@ -26,4 +27,14 @@ pub fn record(caller: &Caller, mut row: RecordRow) -> RecordRow {
         mask(&mut row.number);
     }
     row
+}
+
+/// How the caller's searches may match phones: by any fragment for those
+/// who see phones whole, by the whole number only for the masked role.
+pub fn phone_match(caller: &Caller) -> PhoneMatch {
+    if caller.masks_phones() {
+        PhoneMatch::WholeNumber
+    } else {
+        PhoneMatch::Fragment
+    }
 }

@@ -16,9 +16,23 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
+/// How far the digits of a search reach into phone numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PhoneMatch {
+    /// Only a whole number (E.164, any formatting) matches. For callers who
+    /// see phones masked: were any fragment to match, a search (or a count)
+    /// would be an oracle that recovers a number digit by digit. Names still
+    /// match by any part. The default, so a new caller is safe.
+    #[default]
+    WholeNumber,
+    /// Any part of the digits (`912-34` finds `+7 912 345…`): for callers
+    /// who see phones whole.
+    Fragment,
+}
+
 /// Whether no filter is set (then counts come from the counters table).
 pub fn is_unfiltered(filter: &DialogFilter) -> bool {
-    search_of(filter).is_none()
+    search_of(filter, PhoneMatch::Fragment).is_none()
         && filter.assignee_id.is_none()
         && filter.channel_id.is_none()
         && filter.tag_id.is_none()
@@ -26,8 +40,8 @@ pub fn is_unfiltered(filter: &DialogFilter) -> bool {
         && filter.step_id.is_none()
 }
 
-fn search_of(filter: &DialogFilter) -> Option<Search> {
-    filter.q.as_deref().and_then(Search::new)
+fn search_of(filter: &DialogFilter, phones: PhoneMatch) -> Option<Search> {
+    filter.q.as_deref().and_then(|q| Search::new(q, phones))
 }
 
 /// One request for the dialog list.
@@ -45,6 +59,8 @@ pub struct DialogListQuery {
     pub cursor: Option<String>,
     /// Page size.
     pub limit: usize,
+    /// How the search matches phones, by what the caller may see.
+    pub phones: PhoneMatch,
 }
 
 /// A search text made safe for `LIKE`: lower-cased, wildcards removed
@@ -54,13 +70,14 @@ pub struct DialogListQuery {
 pub struct Search {
     /// `%text%` over the lower-cased name.
     pub name_pattern: String,
-    /// `%digits%` over the phone's digits, when the text has digits.
+    /// `%digits%` over the phone's digits, when the text has digits; the
+    /// whole number's digits alone (no wildcard) for [`PhoneMatch::WholeNumber`].
     pub digits_pattern: Option<String>,
 }
 
 impl Search {
     /// `None` for a blank search.
-    pub fn new(q: &str) -> Option<Search> {
+    pub fn new(q: &str, phones: PhoneMatch) -> Option<Search> {
         let cleaned: String = q
             .trim()
             .to_lowercase()
@@ -70,10 +87,16 @@ impl Search {
         if cleaned.is_empty() {
             return None;
         }
-        let digits = search_digits(&cleaned);
+        let digits_pattern = match phones {
+            PhoneMatch::Fragment => {
+                let digits = search_digits(&cleaned);
+                (!digits.is_empty()).then(|| format!("%{digits}%"))
+            }
+            PhoneMatch::WholeNumber => Phone::parse(q).ok().map(|p| p.digits().to_owned()),
+        };
         Some(Search {
             name_pattern: format!("%{cleaned}%"),
-            digits_pattern: (!digits.is_empty()).then(|| format!("%{digits}%")),
+            digits_pattern,
         })
     }
 }
@@ -116,10 +139,10 @@ pub(crate) use filter_by_search;
 
 /// Applies a `DialogFilter` to a boxed query over `dialogs`.
 macro_rules! filter_dialogs {
-    ($query:expr, $filter:expr, $sqlite:expr) => {{
+    ($query:expr, $filter:expr, $phones:expr, $sqlite:expr) => {{
         let filter: &DialogFilter = $filter;
         let mut query = $query;
-        if let Some(search) = search_of(filter) {
+        if let Some(search) = search_of(filter, $phones) {
             query = filter_by_search!(query, dialogs::client_id, &search, $sqlite);
         }
         if let Some(id) = filter.assignee_id {
@@ -168,7 +191,7 @@ impl Store {
                 .inner_join(clients::table)
                 .select((DialogRow::as_select(), clients::name))
                 .into_boxed();
-            q = filter_dialogs!(q, &query.filter, sqlite);
+            q = filter_dialogs!(q, &query.filter, query.phones, sqlite);
             match query.view {
                 None | Some(View::All) => {}
                 Some(View::Favourites) => {
@@ -262,8 +285,14 @@ impl Store {
     /// One count per tab. Without filters the nine status counts come from
     /// the counters table (kept in the same transaction as every status
     /// change); with filters they are counted over the filtered dialogs,
-    /// which the indexes serve.
-    pub fn counts(&self, viewer: Option<OperatorId>, filter: &DialogFilter) -> StoreResult<Counts> {
+    /// which the indexes serve. `phones` as for the list: counts must not be
+    /// an oracle either.
+    pub fn counts(
+        &self,
+        viewer: Option<OperatorId>,
+        filter: &DialogFilter,
+        phones: PhoneMatch,
+    ) -> StoreResult<Counts> {
         let sqlite = self.target().is_sqlite();
         self.read("counts", |conn| {
             let per_status: Vec<(String, i64)> = if is_unfiltered(filter) {
@@ -276,7 +305,7 @@ impl Store {
                     .group_by(dialogs::status)
                     .select((dialogs::status, count_star()))
                     .into_boxed();
-                filter_dialogs!(q, filter, sqlite).load(conn)?
+                filter_dialogs!(q, filter, phones, sqlite).load(conn)?
             };
             let mut counts = Counts::default();
             for (status, n) in per_status {
@@ -295,7 +324,7 @@ impl Store {
                 )
                 .select(count_star())
                 .into_boxed();
-            counts.favourites = filter_dialogs!(q, filter, sqlite).first(conn)?;
+            counts.favourites = filter_dialogs!(q, filter, phones, sqlite).first(conn)?;
             Ok(counts)
         })
     }

@@ -3,7 +3,7 @@
 
 use crate::cursor::{keyset, page_of, Cursor, CursorKey};
 use crate::error::{StoreError, StoreResult};
-use crate::listing::{filter_by_search, Search};
+use crate::listing::{filter_by_search, PhoneMatch, Search};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{from_db, to_db};
@@ -46,6 +46,8 @@ pub struct RecordsQuery {
     pub cursor: Option<String>,
     /// Page size.
     pub limit: usize,
+    /// How the search matches phones, by what the caller may see.
+    pub phones: PhoneMatch,
 }
 
 type RecordTuple = (
@@ -92,7 +94,11 @@ impl Store {
                     finisher_name,
                 ))
                 .into_boxed();
-            if let Some(search) = query.q.as_deref().and_then(Search::new) {
+            if let Some(search) = query
+                .q
+                .as_deref()
+                .and_then(|q| Search::new(q, query.phones))
+            {
                 q = filter_by_search!(q, dialogs::client_id, &search, sqlite);
             }
             if let Some(id) = query.finished_by {

@@ -12,6 +12,7 @@ mod fixtures;
 
 use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::*;
+use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::StoreError;
 use dialogdesk_testkit::TestDb;
 use fixtures::{catalog, lead_sends};
@@ -166,7 +167,10 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
         "a meaningful mix: {applied} applied, {refused} refused"
     );
 
-    let counters = s.counts(None, &Default::default()).unwrap().statuses;
+    let counters = s
+        .counts(None, &Default::default(), PhoneMatch::Fragment)
+        .unwrap()
+        .statuses;
     let recount = s.recount_statuses().unwrap();
     for status in Status::ALL {
         assert_eq!(counters.of(*status), recount.of(*status), "{status}");

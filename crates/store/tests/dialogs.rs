@@ -11,6 +11,7 @@ mod fixtures;
 
 use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::*;
+use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::{Store, StoreError};
 use dialogdesk_testkit::TestDb;
 use fixtures::{catalog, lead_says, lead_sends};
@@ -29,7 +30,9 @@ fn snapshot(store: &Store, id: DialogId) -> Snapshot {
         state: store.dialog_state(id).unwrap(),
         timeline: store.timeline(id, None, 200).unwrap().items.len(),
         messages: store.messages(id, None, 200).unwrap().items.len(),
-        counts: store.counts(None, &Default::default()).unwrap(),
+        counts: store
+            .counts(None, &Default::default(), PhoneMatch::Fragment)
+            .unwrap(),
     }
 }
 
@@ -51,7 +54,10 @@ fn inbound_creates_client_and_dialog_in_start(db: &TestDb) {
     assert_eq!(dialog.client.phone.as_deref(), Some("+79123456789"));
     assert_eq!(dialog.message_count, 1);
     assert_eq!(dialog.last_message.unwrap().text, "Здравствуйте");
-    let counts = db.store.counts(None, &Default::default()).unwrap();
+    let counts = db
+        .store
+        .counts(None, &Default::default(), PhoneMatch::Fragment)
+        .unwrap();
     assert_eq!((counts.statuses.all, counts.statuses.start), (1, 1));
 
     // The same lead again: the same dialog.
@@ -207,7 +213,9 @@ fn a_dialog_lives_through_the_state_machine(db: &TestDb) {
         dialog.finished_at.is_some(),
         "the last finish is kept after reopening"
     );
-    let counts = s.counts(None, &Default::default()).unwrap();
+    let counts = s
+        .counts(None, &Default::default(), PhoneMatch::Fragment)
+        .unwrap();
     assert_eq!(
         (
             counts.statuses.all,
@@ -430,13 +438,13 @@ fn favourites_are_personal(db: &TestDb) {
     assert!(s.dialog(Some(c.alice), id).unwrap().favourite);
     assert!(!s.dialog(Some(c.bob), id).unwrap().favourite);
     assert_eq!(
-        s.counts(Some(c.alice), &Default::default())
+        s.counts(Some(c.alice), &Default::default(), PhoneMatch::Fragment)
             .unwrap()
             .favourites,
         1
     );
     assert_eq!(
-        s.counts(Some(c.bob), &Default::default())
+        s.counts(Some(c.bob), &Default::default(), PhoneMatch::Fragment)
             .unwrap()
             .favourites,
         0
@@ -445,7 +453,7 @@ fn favourites_are_personal(db: &TestDb) {
     assert_eq!(s.timeline(id, None, 50).unwrap().items.len(), 1);
     s.set_favourite(id, c.alice, false).unwrap();
     assert_eq!(
-        s.counts(Some(c.alice), &Default::default())
+        s.counts(Some(c.alice), &Default::default(), PhoneMatch::Fragment)
             .unwrap()
             .favourites,
         0

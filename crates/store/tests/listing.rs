@@ -13,6 +13,7 @@ use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::wire::{DialogFilter, DialogSort, Order, RecordSort};
 use dialogdesk_domain::*;
 use dialogdesk_store::listing::DialogListQuery;
+use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::Store;
 use dialogdesk_testkit::TestDb;
@@ -148,6 +149,7 @@ fn every_sort_pages_through_each_dialog_once_in_order(db: &TestDb) {
         DialogSort::Status,
     ] {
         let asc = DialogListQuery {
+            phones: PhoneMatch::Fragment,
             sort,
             order: Order::Asc,
             ..Default::default()
@@ -162,6 +164,7 @@ fn every_sort_pages_through_each_dialog_once_in_order(db: &TestDb) {
         seen.sort();
         assert_eq!(seen, ids, "{sort:?}: each dialog exactly once");
         let desc = DialogListQuery {
+            phones: PhoneMatch::Fragment,
             sort,
             order: Order::Desc,
             ..Default::default()
@@ -174,6 +177,7 @@ fn every_sort_pages_through_each_dialog_once_in_order(db: &TestDb) {
     let by_count = list_all(
         &db.store,
         &DialogListQuery {
+            phones: PhoneMatch::Fragment,
             sort: DialogSort::MessageCount,
             order: Order::Desc,
             ..Default::default()
@@ -193,13 +197,17 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
     let c = catalog(&db.store);
     populate(&db.store, &c);
     db.store.set_favourite(DialogId(3), c.alice, true).unwrap();
-    let counts = db.store.counts(None, &DialogFilter::default()).unwrap();
+    let counts = db
+        .store
+        .counts(None, &DialogFilter::default(), PhoneMatch::Fragment)
+        .unwrap();
     assert_eq!(counts.statuses.all, 20);
     assert_eq!(counts.statuses.status_sum(), counts.statuses.all);
     for view in View::ALL {
         let listed = list_all(
             &db.store,
             &DialogListQuery {
+                phones: PhoneMatch::Fragment,
                 view: Some(*view),
                 ..Default::default()
             },
@@ -220,14 +228,24 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
         channel_id: Some(c.whatsapp),
         ..Default::default()
     };
-    let filtered = db.store.counts(Some(c.alice), &filter).unwrap();
+    let filtered = db
+        .store
+        .counts(Some(c.alice), &filter, PhoneMatch::Fragment)
+        .unwrap();
     assert_eq!(filtered.statuses.all, 10);
     assert_eq!(filtered.favourites, 1, "dialog 3 is on WhatsApp");
     let tagged = DialogFilter {
         tag_id: Some(c.vip),
         ..Default::default()
     };
-    assert_eq!(db.store.counts(None, &tagged).unwrap().statuses.all, 4);
+    assert_eq!(
+        db.store
+            .counts(None, &tagged, PhoneMatch::Fragment)
+            .unwrap()
+            .statuses
+            .all,
+        4
+    );
     let assigned = DialogFilter {
         assignee_id: Some(c.alice),
         ..Default::default()
@@ -236,6 +254,7 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
         list_all(
             &db.store,
             &DialogListQuery {
+                phones: PhoneMatch::Fragment,
                 filter: assigned,
                 ..Default::default()
             },
@@ -248,7 +267,52 @@ fn each_tab_lists_what_its_count_says(db: &TestDb) {
         flow_id: Some(c.consult.id),
         ..Default::default()
     };
-    assert_eq!(db.store.counts(None, &on_flow).unwrap().statuses.all, 7);
+    assert_eq!(
+        db.store
+            .counts(None, &on_flow, PhoneMatch::Fragment)
+            .unwrap()
+            .statuses
+            .all,
+        7
+    );
+}
+
+fn a_masked_search_matches_phones_only_by_the_whole_number(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    let find = |q: &str| -> usize {
+        let filter = DialogFilter {
+            q: Some(q.to_owned()),
+            ..Default::default()
+        };
+        let listed = list_all(
+            &db.store,
+            &DialogListQuery {
+                phones: PhoneMatch::WholeNumber,
+                filter: filter.clone(),
+                ..Default::default()
+            },
+            50,
+        )
+        .len();
+        let counted = db
+            .store
+            .counts(None, &filter, PhoneMatch::WholeNumber)
+            .unwrap()
+            .statuses
+            .all;
+        assert_eq!(counted, listed as i64, "counts follow the search `{q}`");
+        listed
+    };
+    // Dialog 1's phone is +79121003337: fragments find nothing…
+    for fragment in ["100-33-37", "9121", "7912100333", "3337"] {
+        assert_eq!(find(fragment), 0, "{fragment}");
+    }
+    // …the whole number does, in any notation; names still match by any part.
+    for whole in ["+79121003337", "7 (912) 100-33-37", "+7 912 100 33 37"] {
+        assert_eq!(find(whole), 1, "{whole}");
+    }
+    assert_eq!(find("анна"), 4);
 }
 
 fn search_finds_by_any_part_of_the_name_or_the_phone(db: &TestDb) {
@@ -262,6 +326,7 @@ fn search_finds_by_any_part_of_the_name_or_the_phone(db: &TestDb) {
         let mut names: Vec<String> = list_all(
             &db.store,
             &DialogListQuery {
+                phones: PhoneMatch::Fragment,
                 filter: filter.clone(),
                 ..Default::default()
             },
@@ -271,7 +336,11 @@ fn search_finds_by_any_part_of_the_name_or_the_phone(db: &TestDb) {
         .map(|d| d.client.name)
         .collect();
         assert_eq!(
-            db.store.counts(None, &filter).unwrap().statuses.all,
+            db.store
+                .counts(None, &filter, PhoneMatch::Fragment)
+                .unwrap()
+                .statuses
+                .all,
             names.len() as i64,
             "counts follow the search `{q}`"
         );
@@ -298,6 +367,7 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
     let finished: Vec<_> = list_all(
         &db.store,
         &DialogListQuery {
+            phones: PhoneMatch::Fragment,
             view: Some(View::Finished),
             ..Default::default()
         },
@@ -311,6 +381,7 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
             let result = db
                 .store
                 .records(&RecordsQuery {
+                    phones: PhoneMatch::Fragment,
                     sort,
                     order,
                     cursor: cursor.clone(),
@@ -371,6 +442,7 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
     let search = |q: &str| {
         db.store
             .records(&RecordsQuery {
+                phones: PhoneMatch::Fragment,
                 q: Some(q.into()),
                 limit: 50,
                 ..Default::default()
@@ -392,6 +464,7 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
     let by_alice = db
         .store
         .records(&RecordsQuery {
+            phones: PhoneMatch::Fragment,
             finished_by: Some(c.alice),
             limit: 50,
             ..Default::default()
@@ -408,6 +481,7 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
 
 dialogdesk_testkit::on_both_backends!(
     db =>
+    a_masked_search_matches_phones_only_by_the_whole_number,
     every_sort_pages_through_each_dialog_once_in_order,
     each_tab_lists_what_its_count_says,
     search_finds_by_any_part_of_the_name_or_the_phone,

@@ -7,6 +7,7 @@
 )]
 
 use dialogdesk_store::db::{establish, migrations_for, DatabaseTarget};
+use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::StoreError;
 use dialogdesk_testkit::TestDb;
 use diesel::RunQueryDsl;
@@ -48,7 +49,7 @@ fn migrations_run_up_down_and_up_again(db: &TestDb) {
     assert_eq!(db.store.channels().unwrap(), vec![channel]);
     assert_eq!(
         db.store
-            .counts(None, &Default::default())
+            .counts(None, &Default::default(), PhoneMatch::Fragment)
             .unwrap()
             .statuses
             .all,

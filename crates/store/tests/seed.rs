@@ -6,6 +6,7 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
+use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::seed::{DEMO_LOGINS, DEMO_PLAN};
 use dialogdesk_testkit::TestDb;
@@ -16,7 +17,9 @@ fn the_demo_set_fills_every_tab_and_every_operator_finished_some(db: &TestDb) {
     let summary = s.seed_demo().unwrap();
     assert!(!s.is_empty().unwrap());
     assert_eq!(summary.dialogs, 300);
-    let counts = s.counts(None, &Default::default()).unwrap();
+    let counts = s
+        .counts(None, &Default::default(), PhoneMatch::Fragment)
+        .unwrap();
     assert_eq!(counts.statuses.all, 300);
     for (status, planned) in DEMO_PLAN {
         assert_eq!(counts.statuses.of(status), planned as i64, "{status}");
@@ -24,6 +27,7 @@ fn the_demo_set_fills_every_tab_and_every_operator_finished_some(db: &TestDb) {
     assert_eq!(counts.statuses, s.recount_statuses().unwrap());
     let records = s
         .records(&RecordsQuery {
+            phones: PhoneMatch::Fragment,
             limit: 500,
             ..Default::default()
         })
@@ -63,7 +67,9 @@ fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
         1_200
     );
     assert_eq!(calls.get(), 3, "progress after each batch of 500");
-    let counts = s.counts(None, &Default::default()).unwrap();
+    let counts = s
+        .counts(None, &Default::default(), PhoneMatch::Fragment)
+        .unwrap();
     assert_eq!(counts.statuses, s.recount_statuses().unwrap());
     assert_eq!(counts.statuses.all, 1_500);
 }

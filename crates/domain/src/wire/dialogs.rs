@@ -210,7 +210,9 @@ impl Counts {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct DialogFilter {
-    /// Client name or phone, any part of it (for phones only digits count).
+    /// Client name, any part of it; or phone: for heads, admins and API
+    /// tokens any part of its digits, for operators (who see phones masked)
+    /// only the whole number, in any notation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// Responsible manager.

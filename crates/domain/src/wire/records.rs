@@ -41,7 +41,8 @@ pub struct RecordRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct RecordParams {
-    /// Client name or phone, any part of it.
+    /// Client name, any part of it; or phone: any part of its digits for
+    /// heads, admins and API tokens, the whole number for operators.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// Only dialogs finished by this operator.

@@ -1,6 +1,7 @@
 //! `GET /api/v1/dialogs/counts`.
 
 use crate::auth::Reader;
+use crate::masking;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
@@ -32,7 +33,8 @@ pub async fn dialog_counts(
     let store = state.store.clone();
     let filter = filter.into_inner();
     let viewer = caller.operator_id();
+    let phones = masking::phone_match(&caller);
     Ok(web::Json(
-        blocking(move || store.counts(viewer, &filter)).await?,
+        blocking(move || store.counts(viewer, &filter, phones)).await?,
     ))
 }

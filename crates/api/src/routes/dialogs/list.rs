@@ -41,6 +41,7 @@ pub async fn list_dialogs(
         order: p.order.unwrap_or_default(),
         cursor: p.cursor,
         limit: page_limit(p.limit)?,
+        phones: masking::phone_match(&caller),
     };
     let store = state.store.clone();
     let viewer = caller.operator_id();

@@ -85,7 +85,7 @@ pub async fn export_records_csv(
     params: web::Query<RecordParams>,
     csv: web::Query<CsvParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut query = records_query(&params, BATCH)?;
+    let mut query = records_query(&params, BATCH, masking::phone_match(&caller))?;
     query.cursor = None;
     let lang = csv.lang.unwrap_or_default();
     let start = Cursor {

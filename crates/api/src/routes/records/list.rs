@@ -30,7 +30,11 @@ pub async fn list_records(
     state: web::Data<AppState>,
     params: web::Query<RecordParams>,
 ) -> Result<web::Json<Page<RecordRow>>, ApiError> {
-    let query = records_query(&params, page_limit(params.limit)?)?;
+    let query = records_query(
+        &params,
+        page_limit(params.limit)?,
+        masking::phone_match(&caller),
+    )?;
     let store = state.store.clone();
     let page = blocking(move || store.records(&query)).await?;
     Ok(web::Json(Page {

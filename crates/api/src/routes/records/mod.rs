@@ -5,10 +5,15 @@ pub mod list;
 
 use crate::problem::ApiError;
 use dialogdesk_domain::wire::RecordParams;
+use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::records::RecordsQuery;
 
 /// The Dialog list's parameters as the store takes them.
-pub fn records_query(params: &RecordParams, limit: usize) -> Result<RecordsQuery, ApiError> {
+pub fn records_query(
+    params: &RecordParams,
+    limit: usize,
+    phones: PhoneMatch,
+) -> Result<RecordsQuery, ApiError> {
     if let (Some(from), Some(to)) = (params.from, params.to) {
         if from > to {
             return Err(ApiError::invalid("from", "must not be after `to`"));
@@ -24,5 +29,6 @@ pub fn records_query(params: &RecordParams, limit: usize) -> Result<RecordsQuery
         order: params.order.unwrap_or_default(),
         cursor: params.cursor.clone(),
         limit,
+        phones,
     })
 }
