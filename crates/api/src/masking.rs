@@ -2,8 +2,8 @@
 //! and for that role a search matches a phone only by the whole number.
 
 use crate::auth::Caller;
-use dialogdesk_domain::mask_phone;
 use dialogdesk_domain::wire::{DialogListItem, RecordRow};
+use dialogdesk_domain::{mask_phone, Message};
 use dialogdesk_store::listing::PhoneMatch;
 
 fn mask(phone: &mut Option<String>) {
@@ -18,6 +18,20 @@ pub fn dialog(caller: &Caller, mut item: DialogListItem) -> DialogListItem {
         mask(&mut item.client.phone);
     }
     item
+}
+
+/// Removes what a channel identifies a message by: a WhatsApp message or
+/// chat id can hold the lead's number. Returns whether anything was removed.
+pub fn strip_channel_ids(message: &mut Message) -> bool {
+    message.external_id.take().is_some()
+}
+
+/// Masks a message for the caller.
+pub fn message(caller: &Caller, mut message: Message) -> Message {
+    if caller.masks_phones() {
+        strip_channel_ids(&mut message);
+    }
+    message
 }
 
 /// Masks a records row for the caller.

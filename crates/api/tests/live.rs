@@ -357,9 +357,54 @@ async fn metrics_count_requests_streams_and_events(app: TestApp) {
 
 dialogdesk_testkit::on_both_backends!(
     app =>
+    channel_ids_do_not_reach_operators,
     a_settings_save_streams_its_changes_in_order,
     a_reconnecting_client_gets_exactly_what_it_missed,
     a_client_asking_for_pruned_events_is_told_to_resync,
     a_client_that_never_reads_delays_nobody,
     metrics_count_requests_streams_and_events,
 );
+
+/// A WhatsApp chat id or message id can hold the lead's number: the masked
+/// role never sees channel ids, in REST or on the stream; others do.
+async fn channel_ids_do_not_reach_operators(app: TestApp) {
+    let c = app.catalog().await;
+    let mut operator = SseClient::open(&app.base, &app.operator, None).await;
+    let mut head = SseClient::open(&app.base, &app.head, None).await;
+    let (code, out) = app
+        .inbound(lead_message(
+            c.whatsapp,
+            "79123456767@c.us",
+            "Анна",
+            Some("+79123456767"),
+            "text",
+            "Здравствуйте",
+            Some("wamid.79123456767"),
+        ))
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{out}");
+    let id = out["dialog_id"].as_i64().unwrap();
+    let is_message = |e: &dialogdesk_testkit::sse::Sse| e.kind == "message.created";
+    let seen_by_operator = operator.until(Duration::from_secs(10), is_message).await;
+    let seen_by_head = head.until(Duration::from_secs(10), is_message).await;
+    let external = |events: &[dialogdesk_testkit::sse::Sse]| {
+        events.last().unwrap().data["message"]["external_id"].clone()
+    };
+    assert_eq!(external(&seen_by_operator), json!(null));
+    assert_eq!(external(&seen_by_head), json!("wamid.79123456767"));
+    let path = format!("/api/v1/dialogs/{id}/messages");
+    let as_operator = app.get(&path, &app.operator).await;
+    let as_head = app.get(&path, &app.head).await;
+    assert_eq!(as_operator["items"][0]["external_id"], json!(null));
+    assert_eq!(
+        as_head["items"][0]["external_id"],
+        json!("wamid.79123456767")
+    );
+    // Nothing else of the served JSON carries the number's digits.
+    for body in [
+        as_operator.to_string(),
+        seen_by_operator.last().unwrap().data.to_string(),
+    ] {
+        assert!(!body.contains("9123456767"), "{body}");
+    }
+}

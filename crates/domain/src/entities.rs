@@ -111,7 +111,8 @@ pub struct Message {
     pub text: String,
     /// Media location, for media kinds.
     pub media_url: Option<String>,
-    /// The channel's own id of the message (idempotency key).
+    /// The channel's own id of the message (idempotency key). Always `null`
+    /// for the `operator` role: a channel's ids can hold the lead's number.
     pub external_id: Option<String>,
     /// When it was sent.
     pub sent_at: DateTime<Utc>,

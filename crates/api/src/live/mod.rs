@@ -14,6 +14,19 @@ pub struct LiveEvent {
     pub kind: String,
     /// JSON body.
     pub data: String,
+    /// The body for callers who see phones masked, where it differs
+    /// (channel ids can hold the lead's number).
+    pub masked: Option<String>,
+}
+
+impl LiveEvent {
+    /// The body this caller may see.
+    pub fn data_for(&self, masks_phones: bool) -> &str {
+        match (&self.masked, masks_phones) {
+            (Some(masked), true) => masked,
+            _ => &self.data,
+        }
+    }
 }
 
 /// A shared, cheaply cloned event.

@@ -6,6 +6,7 @@
 
 use super::{LiveEvent, Shared};
 use crate::metrics::Metrics;
+use dialogdesk_domain::wire::MessageCreated;
 use dialogdesk_store::live::{kind, LiveRow};
 use dialogdesk_store::Store;
 use std::sync::Arc;
@@ -89,10 +90,19 @@ impl<'a> EventBuilder<'a> {
         } else {
             row.payload
         };
+        let masked = if row.kind == kind::MESSAGE_CREATED {
+            let mut created: MessageCreated = serde_json::from_str(&data)?;
+            crate::masking::strip_channel_ids(&mut created.message)
+                .then(|| serde_json::to_string(&created))
+                .transpose()?
+        } else {
+            None
+        };
         Ok(LiveEvent {
             id: row.id,
             kind: row.kind,
             data,
+            masked,
         })
     }
 }

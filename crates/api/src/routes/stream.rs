@@ -31,6 +31,7 @@ impl Drop for ClientGuard {
 }
 
 struct Stream {
+    masks_phones: bool,
     replay: VecDeque<Shared>,
     receiver: broadcast::Receiver<Shared>,
     last: i64,
@@ -39,10 +40,12 @@ struct Stream {
     _client: ClientGuard,
 }
 
-fn frame(event: &LiveEvent) -> Bytes {
+fn frame(event: &LiveEvent, masks_phones: bool) -> Bytes {
     Bytes::from(format!(
         "id: {}\nevent: {}\ndata: {}\n\n",
-        event.id, event.kind, event.data
+        event.id,
+        event.kind,
+        event.data_for(masks_phones)
     ))
 }
 
@@ -55,6 +58,7 @@ fn resync(reason: &str) -> Shared {
         id: 0,
         kind: live_event::RESYNC.into(),
         data,
+        masked: None,
     })
 }
 
@@ -83,7 +87,7 @@ fn resync(reason: &str) -> Shared {
 )]
 #[get("/stream")]
 pub async fn open_stream(
-    _: Reader,
+    Reader(caller): Reader,
     req: HttpRequest,
     state: web::Data<AppState>,
     hub: web::Data<LiveHub>,
@@ -143,6 +147,7 @@ pub async fn open_stream(
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.reset();
     let start = Stream {
+        masks_phones: caller.masks_phones(),
         replay,
         receiver,
         last,
@@ -159,7 +164,7 @@ pub async fn open_stream(
             ));
         }
         if let Some(event) = s.replay.pop_front() {
-            return Some((Ok(frame(&event)), s));
+            return Some((Ok(frame(&event, s.masks_phones)), s));
         }
         loop {
             tokio::select! {
@@ -168,7 +173,7 @@ pub async fn open_stream(
                     Ok(event) if event.id <= s.last => continue,
                     Ok(event) => {
                         s.last = event.id;
-                        return Some((Ok(frame(&event)), s));
+                        return Some((Ok(frame(&event, s.masks_phones)), s));
                     }
                     // Fell behind: end the stream; the client resumes with Last-Event-ID.
                     Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => return None,

@@ -2,6 +2,7 @@
 
 use super::DialogPath;
 use crate::auth::Reader;
+use crate::masking;
 use crate::problem::{ApiError, Problem};
 use crate::routes::{blocking, page_limit};
 use crate::state::AppState;
@@ -25,7 +26,7 @@ use dialogdesk_domain::{DialogId, Message};
 )]
 #[get("/dialogs/{id}/messages")]
 pub async fn list_messages(
-    _: Reader,
+    Reader(caller): Reader,
     state: web::Data<AppState>,
     path: web::Path<DialogPath>,
     params: web::Query<PageParams>,
@@ -34,7 +35,13 @@ pub async fn list_messages(
     let store = state.store.clone();
     let id = DialogId(path.id);
     let cursor = params.into_inner().cursor;
-    Ok(web::Json(
-        blocking(move || store.messages(id, cursor.as_deref(), limit)).await?,
-    ))
+    let page = blocking(move || store.messages(id, cursor.as_deref(), limit)).await?;
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|m| masking::message(&caller, m))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
 }

@@ -3,6 +3,7 @@
 use super::DialogPath;
 use crate::auth::AnyOperator;
 use crate::json::Json;
+use crate::masking;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
@@ -31,7 +32,10 @@ use dialogdesk_domain::{DialogId, Message};
 )]
 #[post("/dialogs/{id}/messages")]
 pub async fn send_message(
-    AnyOperator { id: operator, .. }: AnyOperator,
+    AnyOperator {
+        id: operator,
+        caller,
+    }: AnyOperator,
     state: web::Data<AppState>,
     path: web::Path<DialogPath>,
     Json(body): Json<SendMessageBody>,
@@ -52,5 +56,5 @@ pub async fn send_message(
         store.message(stored)
     })
     .await?;
-    Ok(HttpResponse::Created().json(message))
+    Ok(HttpResponse::Created().json(masking::message(&caller, message)))
 }
