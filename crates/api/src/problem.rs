@@ -79,6 +79,11 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {
+            // Naming a step of another flow cannot be fixed by reloading
+            // and retrying (what a 409 asks): it is a field error.
+            StoreError::Domain(domain @ dialogdesk_domain::DomainError::StepNotInFlow { .. }) => {
+                ApiError::invalid("step_id", domain.to_string())
+            }
             StoreError::Domain(domain) => {
                 let slug = match domain {
                     dialogdesk_domain::DomainError::StaleVersion { .. } => "stale-version",

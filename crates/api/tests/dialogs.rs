@@ -316,7 +316,6 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
         ))
         .await;
     assert_eq!(status(&out), "manual");
-    // A step of another flow is refused as a conflict naming the step.
     let z = new_dialog("z").await;
     let (code, problem) = app
         .bot(
@@ -327,8 +326,10 @@ async fn each_class_of_transition_cell_behaves_as_the_table_says(app: TestApp) {
             },
         )
         .await;
-    assert_eq!(code, StatusCode::CONFLICT, "{problem}");
-    assert_eq!(problem["conflict"]["code"], "step_not_in_flow");
+    // A step of another flow is a field error (422), not a conflict: a 409
+    // tells an integrator to reload and retry, which cannot help.
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(problem["errors"]["step_id"].is_string(), "{problem}");
     // An unknown step is a field error.
     let (code, problem) = app
         .bot(
@@ -763,9 +764,123 @@ async fn favourites_are_personal_and_phones_are_masked_for_operators(app: TestAp
 
 dialogdesk_testkit::on_both_backends!(
     app =>
+    inbound_and_bot_input_is_bounded_and_checked,
     the_life_of_a_dialog_through_integrations_and_operators,
     each_class_of_transition_cell_behaves_as_the_table_says,
     a_repeated_inbound_message_returns_the_original_and_writes_nothing,
     a_stale_settings_save_gets_409_and_changes_nothing,
     favourites_are_personal_and_phones_are_masked_for_operators,
 );
+
+/// Inbound and bot input is bounded and checked: lengths, URL schemes, a
+/// future `sent_at`, a voice note without a caption, a step of another flow.
+async fn inbound_and_bot_input_is_bounded_and_checked(app: TestApp) {
+    let c = app.catalog().await;
+    let deliver = |body: Value| {
+        let app = &app;
+        async move {
+            app.send(Method::POST, "/api/v1/inbound", &app.inbound_token, body)
+                .await
+        }
+    };
+    let base = |chat: &str| {
+        serde_json::to_value(lead_message(
+            c.whatsapp, chat, "Анна", None, "text", "hi", None,
+        ))
+        .unwrap()
+    };
+    let refused = |field: &'static str, edit: &dyn Fn(&mut Value)| {
+        let mut body = base("bounded");
+        edit(&mut body);
+        (field, body)
+    };
+    let long = |n: usize| "я".repeat(n);
+    for (field, body) in [
+        refused("client.name", &|b| b["client"]["name"] = json!(long(201))),
+        refused("client.external_id", &|b| {
+            b["client"]["external_id"] = json!(long(257))
+        }),
+        refused("message.external_id", &|b| {
+            b["message"]["external_id"] = json!(long(257))
+        }),
+        refused("message.text", &|b| {
+            b["message"]["text"] = json!(long(4097))
+        }),
+        refused("message.media_url", &|b| {
+            b["message"]["kind"] = json!("image");
+            b["message"]["media_url"] = json!("javascript:alert(1)");
+        }),
+        refused("message.media_url", &|b| {
+            b["message"]["media_url"] = json!(format!("https://cdn.example/{}", long(2100)));
+        }),
+        refused("client.avatar_url", &|b| {
+            b["client"]["avatar_url"] = json!("data:text/html,<script>alert(1)</script>");
+        }),
+    ] {
+        let (code, problem) = deliver(body).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {problem}");
+        assert!(problem["errors"][field].is_string(), "{field}: {problem}");
+    }
+    assert_eq!(
+        app.get("/api/v1/dialogs/counts", &app.admin).await["all"],
+        0,
+        "nothing was written"
+    );
+
+    // At the limits, and with http(s) links, it is accepted.
+    let mut body = base("limits");
+    body["client"]["name"] = json!(long(200));
+    body["message"]["text"] = json!(long(4096));
+    body["client"]["avatar_url"] = json!("https://cdn.example/a.png");
+    let (code, problem) = deliver(body).await;
+    assert_eq!(code, StatusCode::CREATED, "{problem}");
+
+    // A voice note has no caption: `text: null` is like no text at all.
+    let mut body = base("voice");
+    body["message"]["kind"] = json!("voice");
+    body["message"]["text"] = Value::Null;
+    body["message"]["media_url"] = json!("https://cdn.example/v.ogg");
+    let (code, problem) = deliver(body).await;
+    assert_eq!(code, StatusCode::CREATED, "{problem}");
+
+    // A lead cannot pin a dialog to the top of every list from the future.
+    let mut body = base("future");
+    body["message"]["sent_at"] = json!("2999-01-01T00:00:00Z");
+    let (code, out) = deliver(body).await;
+    assert_eq!(code, StatusCode::CREATED, "{out}");
+    let dialog = app.dialog(out["dialog_id"].as_i64().unwrap()).await;
+    let at = dialog["last_message"]["at"].as_str().unwrap();
+    assert!(at < "2100", "sent_at was clamped to now: {at}");
+
+    // The bot's text is bounded too.
+    let id = out["dialog_id"].as_i64().unwrap();
+    let (code, problem) = app
+        .bot(
+            id,
+            BotEvent::FlowLaunched {
+                flow_id: FlowId(c.sales),
+                step_id: StepId(c.sales_steps[0]),
+            },
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{problem}");
+    let (code, problem) = app.bot(id, BotEvent::BotMessage { text: long(4097) }).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(problem["errors"]["text"].is_string(), "{problem}");
+
+    // A settings save naming a step of another flow is a field error.
+    let version = app.dialog(id).await["version"].as_i64();
+    let (code, problem) = app
+        .settings(
+            id,
+            SettingsBody {
+                version,
+                flow_id: Some(Some(FlowId(c.sales))),
+                step_id: Some(Some(StepId(c.other_steps[0]))),
+                ..SettingsBody::default()
+            },
+        )
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(problem["errors"]["step_id"].is_string(), "{problem}");
+}

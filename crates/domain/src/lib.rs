@@ -20,4 +20,6 @@ pub use machine::{
 pub use status::{
     Author, ChannelKind, FinishStatus, MessageKind, Role, Scope, Status, UnknownName, View,
 };
-pub use values::{mask_phone, search_digits, Color, Email, InvalidValue, Label, PersonName, Phone};
+pub use values::{
+    mask_phone, search_digits, Color, Email, InvalidValue, Label, PersonName, Phone, WebUrl,
+};

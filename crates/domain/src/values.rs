@@ -213,6 +213,46 @@ impl From<Email> for String {
     }
 }
 
+/// A link the SPA may render as an image or a link: `http` or `https`
+/// only (no `javascript:`, `data:` or `file:`), at most 2,048 characters,
+/// no spaces or control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WebUrl(String);
+
+impl WebUrl {
+    /// Checks `raw`, trimmed.
+    pub fn parse(raw: &str) -> Result<WebUrl, InvalidValue> {
+        let url = raw.trim();
+        let lower = url.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .ok_or_else(|| InvalidValue(format!("`{url}` is not an http or https URL")))?;
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(InvalidValue(format!("`{url}` names no host")));
+        }
+        if url.chars().count() > 2048 {
+            return Err(InvalidValue("a URL is at most 2048 characters".into()));
+        }
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(InvalidValue(
+                "a URL has no spaces or control characters".into(),
+            ));
+        }
+        Ok(WebUrl(url.to_owned()))
+    }
+
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// A tag colour as `#rrggbb`, stored lower-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -328,5 +368,34 @@ mod tests {
         assert_eq!(Color::parse("#1E88E5").unwrap().as_str(), "#1e88e5");
         assert!(Color::parse("red").is_err());
         assert!(Color::parse("#12345").is_err());
+    }
+}
+
+#[cfg(test)]
+mod web_url_tests {
+    use super::WebUrl;
+
+    #[test]
+    fn only_http_and_https_links_with_a_host_pass() {
+        for good in [
+            "https://cdn.example/a.png",
+            " http://x.y/z?q=1 ",
+            "HTTPS://A.B",
+        ] {
+            assert!(WebUrl::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "file:///etc/passwd",
+            "https://",
+            "https:///path",
+            "//cdn.example/a.png",
+            "https://a.b/x y",
+            "ftp://a.b",
+        ] {
+            assert!(WebUrl::parse(bad).is_err(), "{bad}");
+        }
+        assert!(WebUrl::parse(&format!("https://a.b/{}", "x".repeat(2048))).is_err());
     }
 }

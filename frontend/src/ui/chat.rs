@@ -254,7 +254,14 @@ fn message_view(m: Message, local: chrono::DateTime<chrono::FixedOffset>) -> imp
         Author::Bot => "bot",
         Author::Operator => "operator",
     };
-    let media = m.media_url.clone().map(|url| match m.kind {
+    // Only http(s) links are rendered: a `javascript:` or `data:` URL stored
+    // before the API refused them must not become a live link.
+    let safe_url = m
+        .media_url
+        .as_deref()
+        .and_then(|u| dialogdesk_domain::WebUrl::parse(u).ok())
+        .map(dialogdesk_domain::WebUrl::into_string);
+    let media = safe_url.clone().map(|url| match m.kind {
         MessageKind::Image | MessageKind::Sticker => {
             view! { <img src=url alt=t("chats.media") loading="lazy"/> }.into_any()
         }
@@ -264,7 +271,7 @@ fn message_view(m: Message, local: chrono::DateTime<chrono::FixedOffset>) -> imp
         MessageKind::Video => view! { <video controls src=url></video> }.into_any(),
         _ => view! { <a href=url target="_blank" rel="noopener">{t("chats.media")}</a> }.into_any(),
     });
-    let placeholder = (m.media_url.is_none() && m.text.is_empty()).then(|| format!("[{}]", m.kind));
+    let placeholder = (safe_url.is_none() && m.text.is_empty()).then(|| format!("[{}]", m.kind));
     view! {
         <div class=format!("msg {who}") data-testid="message">
             <span class="author">{move || tnow(&format!("author.{who}"))}</span>

@@ -7,8 +7,8 @@ use crate::routes::blocking;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use chrono::Utc;
-use dialogdesk_domain::wire::{InboundBody, InboundResponse};
-use dialogdesk_domain::{MessageKind, Phone};
+use dialogdesk_domain::wire::{limits, InboundBody, InboundResponse};
+use dialogdesk_domain::{MessageKind, Phone, WebUrl};
 use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
 
 /// Deliver a lead's message.
@@ -53,6 +53,20 @@ pub async fn deliver_inbound(
             "give the lead's external_id (chat id on the channel) or phone",
         ));
     }
+    at_most(
+        "client.external_id",
+        external_id.as_deref(),
+        limits::EXTERNAL_ID,
+    )?;
+    at_most("client.name", body.client.name.as_deref(), limits::NAME)?;
+    at_most(
+        "message.external_id",
+        body.message.external_id.as_deref(),
+        limits::EXTERNAL_ID,
+    )?;
+    at_most("message.text", Some(&body.message.text), limits::TEXT)?;
+    let avatar_url = web_url("client.avatar_url", body.client.avatar_url)?;
+    let media_url = web_url("message.media_url", body.message.media_url)?;
     let kind = body.message.kind.unwrap_or(MessageKind::Text);
     if kind == MessageKind::Text && body.message.text.trim().is_empty() {
         return Err(ApiError::invalid(
@@ -60,21 +74,25 @@ pub async fn deliver_inbound(
             "a text message needs text",
         ));
     }
+    // A lead's clock (or a connector's bug) must not pin a dialog to the top
+    // of every list: a time in the future counts as now.
+    let now = Utc::now();
+    let sent_at = body.message.sent_at.map_or(now, |at| at.min(now));
     let inbound = Inbound {
         channel_id: body.channel_id,
         client: InboundClient {
             external_id,
             phone,
             name: body.client.name,
-            avatar_url: body.client.avatar_url,
+            avatar_url,
         },
         message: NewMessage {
             operator_id: None,
             kind,
             text: body.message.text,
-            media_url: body.message.media_url,
+            media_url,
             external_id: body.message.external_id,
-            sent_at: body.message.sent_at.unwrap_or_else(Utc::now),
+            sent_at,
         },
         actor: caller.actor(false),
     };
@@ -91,4 +109,23 @@ pub async fn deliver_inbound(
     } else {
         HttpResponse::Created().json(body)
     })
+}
+
+/// Refuses a text longer than `max` characters.
+pub fn at_most(field: &str, text: Option<&str>, max: usize) -> Result<(), ApiError> {
+    match text {
+        Some(text) if text.chars().count() > max => Err(ApiError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// An http(s) link, or a 422 naming the field; blank counts as none.
+fn web_url(field: &str, url: Option<String>) -> Result<Option<String>, ApiError> {
+    url.filter(|u| !u.trim().is_empty())
+        .map(|u| WebUrl::parse(&u).map(WebUrl::into_string))
+        .transpose()
+        .map_err(|e| ApiError::invalid(field, e.0))
 }

@@ -5,6 +5,25 @@ use crate::status::{MessageKind, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// How long what integrations send may be, in characters. Longer input is
+/// refused with a 422 naming the field, before anything is written.
+pub mod limits {
+    /// A lead's name.
+    pub const NAME: usize = 200;
+    /// A message's text or caption (also the bot's and an operator's).
+    pub const TEXT: usize = 4096;
+    /// A channel's id of a lead or a message.
+    pub const EXTERNAL_ID: usize = 256;
+    /// A media or avatar URL (http or https only).
+    pub const URL: usize = 2048;
+}
+
+/// Reads a text that may be absent or `null` as empty: a voice note or a
+/// picture has no caption, and connectors say so either way.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(d).map(Option::unwrap_or_default)
+}
+
 /// The lead as the channel knows it. Give `external_id`, `phone`, or both.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -16,7 +35,7 @@ pub struct InboundClientBody {
     pub phone: Option<String>,
     /// The lead's name, when the channel tells it.
     pub name: Option<String>,
-    /// Avatar picture URL.
+    /// Avatar picture: an `http` or `https` URL.
     pub avatar_url: Option<String>,
 }
 
@@ -29,12 +48,14 @@ pub struct InboundMessageBody {
     pub external_id: Option<String>,
     /// `text` (default) or a kind of media; media moves the dialog to `manual`.
     pub kind: Option<MessageKind>,
-    /// Text or caption.
-    #[serde(default)]
+    /// Text or caption (`null` or absent for media without a caption).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
     pub text: String,
-    /// Where the media is.
+    /// Where the media is: an `http` or `https` URL.
     pub media_url: Option<String>,
-    /// When the lead sent it (default: now).
+    /// When the lead sent it (default: now; a time in the future counts as now,
+    /// so a lead cannot pin a dialog to the top of every list).
     pub sent_at: Option<DateTime<Utc>>,
 }
 

@@ -5,9 +5,10 @@ use crate::auth::BotIntegration;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
+use crate::routes::inbound::at_most;
 use crate::state::AppState;
 use actix_web::{post, web};
-use dialogdesk_domain::wire::{BotEvent, DialogListItem};
+use dialogdesk_domain::wire::{limits, BotEvent, DialogListItem};
 use dialogdesk_domain::DialogId;
 
 /// Report an AI-engine event for a dialog; the state machine decides the
@@ -48,6 +49,10 @@ pub async fn report_bot_event(
         if text.trim().is_empty() {
             return Err(ApiError::invalid("text", "must not be empty"));
         }
+        at_most("text", Some(text), limits::TEXT)?;
+    }
+    if let BotEvent::AiError { detail } | BotEvent::DeliveryRefused { detail } = &report {
+        at_most("detail", Some(detail), limits::TEXT)?;
     }
     let actor = caller.actor(true);
     let store = state.store.clone();

@@ -6,9 +6,10 @@ use crate::json::Json;
 use crate::masking;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
+use crate::routes::inbound::at_most;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
-use dialogdesk_domain::wire::SendMessageBody;
+use dialogdesk_domain::wire::{limits, SendMessageBody};
 use dialogdesk_domain::{DialogId, Message};
 
 /// Reply to the lead as the logged-in operator.
@@ -40,9 +41,7 @@ pub async fn send_message(
     path: web::Path<DialogPath>,
     Json(body): Json<SendMessageBody>,
 ) -> Result<HttpResponse, ApiError> {
-    if body.text.chars().count() > 4096 {
-        return Err(ApiError::invalid("text", "must be at most 4096 characters"));
-    }
+    at_most("text", Some(&body.text), limits::TEXT)?;
     let store = state.store.clone();
     let id = DialogId(path.id);
     // By its id: the dialog's newest message may already be someone else's.
