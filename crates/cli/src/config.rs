@@ -4,11 +4,30 @@ use anyhow::Context;
 use rand::Rng;
 use std::path::{Path, PathBuf};
 
+/// The shortest JWT secret accepted.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Whether `bind` (`host:port`) listens on this machine only.
+pub fn is_loopback(bind: &str) -> bool {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Reads the JWT secret: `DIALOGDESK_JWT_SECRET` when set; otherwise the one
 /// kept in `<data dir>/jwt-secret`, generated on first start. Never a
 /// hard-coded secret: each installation has its own.
 pub fn jwt_secret(from_env: Option<String>, data_dir: &Path) -> anyhow::Result<String> {
     if let Some(secret) = from_env.filter(|s| !s.trim().is_empty()) {
+        // HS256 with a short secret can be brute-forced offline from one token.
+        anyhow::ensure!(
+            secret.len() >= MIN_SECRET_BYTES,
+            "DIALOGDESK_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes \
+             (e.g. `openssl rand -hex 32`); unset it to have one generated"
+        );
         return Ok(secret);
     }
     let path = data_dir.join("jwt-secret");
@@ -57,9 +76,23 @@ mod tests {
         let first = jwt_secret(None, dir.path()).unwrap();
         assert_eq!(first.len(), 64);
         assert_eq!(jwt_secret(None, dir.path()).unwrap(), first);
-        assert_eq!(
-            jwt_secret(Some("from-env".into()), dir.path()).unwrap(),
-            "from-env"
-        );
+        let long = "a-secret-of-at-least-thirty-two-bytes";
+        assert_eq!(jwt_secret(Some(long.into()), dir.path()).unwrap(), long);
+        assert!(jwt_secret(Some("from-env".into()), dir.path()).is_err());
+    }
+
+    #[test]
+    fn loopback_binds_are_recognised() {
+        for bind in [
+            "127.0.0.1:8080",
+            "127.0.0.2:0",
+            "[::1]:8080",
+            "localhost:80",
+        ] {
+            assert!(is_loopback(bind), "{bind}");
+        }
+        for bind in ["0.0.0.0:8080", "[::]:8080", "10.0.0.5:80", "example.com:80"] {
+            assert!(!is_loopback(bind), "{bind}");
+        }
     }
 }

@@ -119,11 +119,17 @@ async fn main() -> anyhow::Result<()> {
             demo,
             spa_dir,
         } => {
+            if demo && !config::is_loopback(&bind) {
+                bail!(
+                    "--demo serves well-known demo logins: bind it to a loopback address \
+                     (127.0.0.1, ::1, localhost), not `{bind}`"
+                );
+            }
+            let jwt_secret = config::jwt_secret(jwt_secret, &cli.data_dir)?;
             let store = open(&cli.database_url)?;
             if demo {
                 seed_demo_if_empty(&store)?;
             }
-            let jwt_secret = config::jwt_secret(jwt_secret, &cli.data_dir)?;
             if jwt_ttl_minutes < 1 {
                 bail!("--jwt-ttl-minutes must be at least 1");
             }

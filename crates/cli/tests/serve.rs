@@ -130,3 +130,54 @@ fn a_bad_database_url_is_refused_with_a_clear_message() {
         "{err}"
     );
 }
+
+/// What `serve` refuses before it listens, with the reason on stderr.
+fn refused(args: &[&str], env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dialogdesk"));
+    command
+        .args(args)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("dd.db").display()),
+        )
+        .env("DIALOGDESK_DATA_DIR", dir.path())
+        .env_remove("DIALOGDESK_JWT_SECRET");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Refused means it exits by itself; one that starts serving is killed.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{args:?} was accepted: the server started");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "{args:?} was accepted");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn demo_data_is_never_served_beyond_this_machine() {
+    let err = refused(&["serve", "--demo", "--bind", "0.0.0.0:0"], &[]);
+    assert!(err.contains("--demo"), "{err}");
+    assert!(err.contains("loopback"), "{err}");
+}
+
+#[test]
+fn a_short_jwt_secret_is_refused() {
+    let err = refused(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("DIALOGDESK_JWT_SECRET", "short")],
+    );
+    assert!(err.contains("at least 32 bytes"), "{err}");
+}

@@ -37,7 +37,10 @@ fn serve(database_url: &str, demo: bool) -> Server {
         .args(&args)
         .env("DATABASE_URL", database_url)
         .env("DIALOGDESK_DATA_DIR", data)
-        .env("DIALOGDESK_JWT_SECRET", "shared-by-both-processes")
+        .env(
+            "DIALOGDESK_JWT_SECRET",
+            "shared-by-both-processes-of-this-test-0123456789",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -32,12 +32,23 @@ macro_rules! on_backend {
 }
 
 /// Which database a URL names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseTarget {
     /// `postgres://…` or `postgresql://…`.
     Postgres(String),
     /// `sqlite://path/to/file.db` (relative paths are relative to the working directory).
     Sqlite(PathBuf),
+}
+
+/// Never the password: targets end up in error messages and logs (the pool's
+/// "opening the database pool for …" among them).
+impl std::fmt::Debug for DatabaseTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseTarget::Postgres(url) => f.debug_tuple("Postgres").field(&redact(url)).finish(),
+            DatabaseTarget::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+        }
+    }
 }
 
 impl DatabaseTarget {
@@ -180,6 +191,16 @@ pub fn pool(target: &DatabaseTarget, max_size: u32) -> anyhow::Result<DbPool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_never_prints_its_password() {
+        let target =
+            DatabaseTarget::parse("postgres://dd:s3cret-pass@db.internal:5432/dd").unwrap();
+        for text in [format!("{target:?}"), format!("{target:#?}")] {
+            assert!(!text.contains("s3cret-pass"), "{text}");
+            assert!(text.contains("db.internal"), "{text}");
+        }
+    }
 
     #[test]
     fn urls_choose_the_backend_by_scheme() {
