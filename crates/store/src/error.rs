@@ -53,6 +53,17 @@ impl StoreError {
         }
     }
 
+    /// Whether a unique constraint refused a write: a concurrent change got
+    /// there first, and a retry will see it.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(cause) => cause
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(is_unique_violation),
+            _ => false,
+        }
+    }
+
     /// A missing row.
     pub fn not_found(what: &'static str, id: impl Into<i64>) -> StoreError {
         StoreError::NotFound {

@@ -2,7 +2,7 @@
 //! (dialog row, message, tags, timeline, counters, live events) in the caller's transaction.
 
 use super::{bump_counters, dialog_state, lock_dialog};
-use crate::error::{is_unique_violation, StoreError, StoreResult};
+use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{from_db, now, to_db};
@@ -71,14 +71,9 @@ pub fn apply_event(
                     messages::created_at.eq(to_db(now())),
                 ))
                 .returning(messages::id)
-                .get_result(conn)
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::Conflict("this channel message id was delivered before".into())
-                    } else {
-                        e.into()
-                    }
-                })?;
+                // A repeated channel message id is a unique violation the
+                // inbound retry turns into `duplicate: true`.
+                .get_result(conn)?;
             diesel::update(dialogs::table.find(dialog_id.0))
                 .set((
                     dialogs::last_message_at.eq(to_db(m.sent_at)),

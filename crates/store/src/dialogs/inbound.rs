@@ -204,7 +204,30 @@ impl Store {
                 "give the lead's external_id (chat id on the channel) or phone",
             ));
         }
+        // Two deliveries of one lead at once (a WhatsApp burst, a retry racing
+        // the original) must not both create the lead, nor both store one
+        // message: on PostgreSQL they queue on a lock of the lead, so the
+        // second sees what the first committed. A unique violation that
+        // still slips through (a lead known by phone meeting its chat id)
+        // is retried: the retry finds the row the other delivery wrote.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.deliver(inbound) {
+                Err(e) if e.is_unique_violation() && attempts < 3 => continue,
+                Err(e) if e.is_unique_violation() => {
+                    return Err(StoreError::Conflict(
+                        "this delivery raced another one for the same lead; retry it".into(),
+                    ))
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn deliver(&self, inbound: &Inbound) -> StoreResult<InboundOutcome> {
         self.write("inbound", |conn| {
+            lock_lead(conn, inbound)?;
             channel_exists(conn, inbound.channel_id)?;
             if let Some(external) = &inbound.message.external_id {
                 let seen: Option<(i64, i64)> = messages::table
@@ -250,4 +273,33 @@ impl Store {
             })
         })
     }
+}
+
+/// On PostgreSQL, holds a transaction-scoped advisory lock on the lead
+/// (channel and chat id, else phone) until commit. SQLite writes already run
+/// one at a time (see `Store::write`).
+fn lock_lead(conn: &mut DbConnection, inbound: &Inbound) -> StoreResult<()> {
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(());
+    };
+    let lead = match (&inbound.client.external_id, &inbound.client.phone) {
+        (Some(chat), _) => format!("chat:{chat}"),
+        (None, Some(phone)) => format!("phone:{phone}"),
+        (None, None) => return Ok(()),
+    };
+    let key = lead_lock_key(inbound.channel_id.0, &lead);
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(key)
+        .execute(pg)?;
+    Ok(())
+}
+
+/// A stable 64-bit key for a lead (FNV-1a): the same in every process.
+fn lead_lock_key(channel: i64, lead: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in channel.to_le_bytes().iter().chain(lead.as_bytes()) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(hash.to_ne_bytes())
 }
