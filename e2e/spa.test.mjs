@@ -20,6 +20,16 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
+// What the pages' Content-Security-Policy refused, or threw: must stay empty.
+const broken = [];
+function watch(page) {
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(m.text())) broken.push(m.text());
+  });
+  page.on('pageerror', (e) => broken.push(String(e)));
+  return page;
+}
+
 async function apiToken(email, password) {
   const r = await fetch(`${BASE}/api/v1/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
@@ -53,7 +63,7 @@ async function tabCounts(page) {
 
 test('an operator works a dialog: tabs and counts, User Data save, live counts', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
-  const page = await context.newPage();
+  const page = watch(await context.newPage());
   await login(page, 'admin@demo.local', 'admin-demo');
   await page.waitForFunction(() => !document.querySelector('[data-testid=count-all]').textContent.includes('…'));
   const token = await apiToken('admin@demo.local', 'admin-demo');
@@ -76,7 +86,7 @@ test('an operator works a dialog: tabs and counts, User Data save, live counts',
   await page.screenshot({ path: `${ARTIFACTS}chats-user-data.png` });
   // A second browser, logged in as the head, watches the tabs.
   const watcherContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const watcher = await watcherContext.newPage();
+  const watcher = watch(await watcherContext.newPage());
   await login(watcher, 'head@demo.local', 'head-demo');
   await watcher.waitForFunction(() => !document.querySelector('[data-testid=count-all]').textContent.includes('…'));
   const before = await tabCounts(page);
@@ -119,7 +129,7 @@ test('an operator works a dialog: tabs and counts, User Data save, live counts',
 
 test('a head sorts the Dialog list both ways and searches by a phone fragment', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
-  const page = await context.newPage();
+  const page = watch(await context.newPage());
   await login(page, 'head@demo.local', 'head-demo');
   await page.click('a[href="/records"]');
   await page.waitForSelector('[data-testid=record-row]');
@@ -157,7 +167,7 @@ test('a head sorts the Dialog list both ways and searches by a phone fragment', 
 
 test('an admin sees the settings; the language switches to English and back', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'ru-RU' });
-  const page = await context.newPage();
+  const page = watch(await context.newPage());
   await login(page, 'admin@demo.local', 'admin-demo');
   await page.click('a[href="/settings"]');
   await page.waitForSelector('.settings section tbody tr');
@@ -171,4 +181,8 @@ test('an admin sees the settings; the language switches to English and back', as
   await page.click('[data-testid=lang-switch]');
   await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Сотрудники'));
   await context.close();
+});
+
+test('no page broke its content security policy or threw', () => {
+  assert.deepEqual(broken, []);
 });

@@ -113,6 +113,13 @@ impl Application {
                         }
                     }
                 })
+                // Everywhere: no MIME sniffing of an answer into something
+                // runnable, and no URL leaking to other sites in `Referer`.
+                .wrap(
+                    actix_web::middleware::DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
                 // The path without its query string: `?token=` must not reach the logs.
                 .wrap(
                     actix_web::middleware::Logger::new("%{method}xi %U %s %Dms")

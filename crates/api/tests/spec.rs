@@ -135,3 +135,51 @@ async fn the_web_app_is_served_with_a_history_fallback_and_cache_headers() {
         .unwrap();
     assert_eq!(post.status(), 404);
 }
+
+#[tokio::test]
+async fn answers_carry_security_headers_and_the_app_a_content_security_policy() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    for path in ["/", "/api/v1/dialogs/counts", "/healthz", "/api/v1/nothing"] {
+        let answer = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let headers = answer.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+    let page = app.http.get(&app.base).send().await.unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    // The fixture's one inline script (trunk's loader) is allowed by its hash.
+    let script = html
+        .split_once("<script type=\"module\">")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .unwrap()
+        .0;
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
+    for part in [
+        "default-src 'self'",
+        "'wasm-unsafe-eval'",
+        &format!("'sha256-{hash}'"),
+        "img-src 'self' https: data:",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{part} in {csp}");
+    }
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(
+        !script_src.contains("'unsafe-inline'") && !script_src.contains("'unsafe-eval'"),
+        "no inline or eval'd script: {csp}"
+    );
+}

@@ -60,7 +60,7 @@ fn spa_fixture() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("a folder for the SPA fixture");
     std::fs::write(
         dir.join("index.html"),
-        "<!doctype html><title>dialogdesk</title><div id=app></div>",
+        "<!doctype html><title>dialogdesk</title><script type=\"module\">import init from '/app-0123abcd.js'; await init();</script><div id=app></div>",
     )
     .expect("the SPA fixture's index");
     std::fs::write(dir.join("app-0123abcd.js"), "console.log('app')")

@@ -29,21 +29,55 @@ fn file_for(dir: &Path, request_path: &str) -> Option<PathBuf> {
     candidate.is_file().then_some(candidate)
 }
 
-fn index(dir: &Path, req: &HttpRequest) -> HttpResponse {
-    match NamedFile::open(dir.join("index.html")) {
-        Ok(file) => {
-            let mut response = file.into_response(req);
-            response.headers_mut().insert(
+fn index(dir: &Path) -> HttpResponse {
+    match std::fs::read_to_string(dir.join("index.html")) {
+        Ok(page) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((
                 actix_web::http::header::CACHE_CONTROL,
                 actix_web::http::header::HeaderValue::from_static("no-cache"),
-            );
-            response
-        }
+            ))
+            .insert_header(("Content-Security-Policy", content_security_policy(&page)))
+            .body(page),
         Err(_) => ApiError::not_found(
             "the web app is not built here: run `make run` (or `make spa`), or set DIALOGDESK_SPA_DIR",
         )
         .error_response(),
     }
+}
+
+/// The app's Content-Security-Policy: its own scripts only (plus the wasm
+/// they compile, and each inline script of the page by its hash: trunk's
+/// loader is inline), images from itself, https or data, no framing.
+/// `style-src-attr 'unsafe-inline'` lets elements carry their own style
+/// attribute (a tag's colour); no `<style>` or stylesheet from elsewhere.
+pub fn content_security_policy(page: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let hashes: String = inline_scripts(page)
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' https: data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The bodies of the page's inline `<script>` elements (those without `src`).
+fn inline_scripts(page: &str) -> impl Iterator<Item = &str> {
+    page.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, body) = rest.split_once('>')?;
+        let (body, _) = body.split_once("</script>")?;
+        (!attributes.contains("src=")).then_some(body)
+    })
 }
 
 /// Whatever no route took: the app for page loads, a 404 problem otherwise.
@@ -79,9 +113,9 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
                 );
                 response
             }
-            Err(_) => index(&dir.0, &req),
+            Err(_) => index(&dir.0),
         },
-        _ => index(&dir.0, &req),
+        _ => index(&dir.0),
     }
 }
 
