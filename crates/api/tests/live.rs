@@ -242,12 +242,13 @@ async fn a_client_that_never_reads_delays_nobody(app: TestApp) {
     let mut reader = SseClient::open(&app.base, &app.admin, None).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    // Each inbound message makes 3 events, one carrying its ~30 KB text: 300
-    // make ~9 MB, beyond the socket buffers between the server and the stuck
+    // Each inbound message makes 3 events, one carrying its text: 4,096
+    // characters (the longest allowed) of a 4-byte emoji, 16 KB; 600 make
+    // ~9.8 MB, beyond the socket buffers between the server and the stuck
     // client (Linux lets a send buffer grow to 4 MB; 1.5 MB was measured on
     // loopback) plus its event buffer (LIVE_CLIENT_BUFFER events).
-    let changes = 300;
-    let text = "x".repeat(30_000);
+    let changes = 600;
+    let text = "😀".repeat(dialogdesk_domain::wire::limits::TEXT);
     let writer = {
         let (base, token) = (app.base.clone(), app.inbound_token.clone());
         let whatsapp = c.whatsapp;
