@@ -2,7 +2,8 @@
 //! separators, media, the reply box, and the User Data panel.
 
 use super::api;
-use super::chats::{js_sys_offset, Catalog};
+use super::browser::js_sys_offset;
+use super::catalog::Catalog;
 use super::ctx::{ctx, t, tnow};
 use super::user_data::UserData;
 use crate::logic::format;

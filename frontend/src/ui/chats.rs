@@ -2,60 +2,19 @@
 //! active tab (search, filters, sort, infinite scroll), and the open chat.
 
 use super::api::{self, Method};
+use super::browser::js_sys_offset;
+use super::catalog::{load_catalog, Catalog};
 use super::chat::ChatPanel;
 use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
 use crate::logic::url::{chats_path, pairs_of, query, view_from_segment};
 use dialogdesk_domain::wire::{
-    Counts, DialogFilter, DialogListItem, DialogListParams, DialogSort, Items, Order, Page,
+    Counts, DialogFilter, DialogListItem, DialogListParams, DialogSort, Order, Page,
 };
-use dialogdesk_domain::{
-    Channel, ChannelId, Flow, FlowId, Operator, OperatorId, StepId, Tag, TagId, View,
-};
+use dialogdesk_domain::{ChannelId, FlowId, OperatorId, StepId, TagId, View};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-
-/// The catalog the filters and the User Data panel offer.
-#[derive(Clone, Default)]
-pub struct Catalog {
-    /// Managers.
-    pub operators: Vec<Operator>,
-    /// Channels.
-    pub channels: Vec<Channel>,
-    /// Flows with steps.
-    pub flows: Vec<Flow>,
-    /// Tags.
-    pub tags: Vec<Tag>,
-}
-
-/// Loads the catalog into a signal.
-pub fn load_catalog(into: RwSignal<Catalog>) {
-    spawn_local(async move {
-        let operators = api::get::<Items<Operator>>("/api/v1/operators")
-            .await
-            .map(|i| i.items)
-            .unwrap_or_default();
-        let channels = api::get::<Items<Channel>>("/api/v1/channels")
-            .await
-            .map(|i| i.items)
-            .unwrap_or_default();
-        let flows = api::get::<Items<Flow>>("/api/v1/flows")
-            .await
-            .map(|i| i.items)
-            .unwrap_or_default();
-        let tags = api::get::<Items<Tag>>("/api/v1/tags")
-            .await
-            .map(|i| i.items)
-            .unwrap_or_default();
-        into.set(Catalog {
-            operators,
-            channels,
-            flows,
-            tags,
-        });
-    });
-}
 
 /// Filters of the list.
 #[derive(Clone, Default, PartialEq)]
@@ -435,9 +394,4 @@ fn DialogRow(
                 on:click=move |_| on_favourite(id, !fav)>{if fav { "★" } else { "☆" }}</button>
         </li>
     }
-}
-
-/// The browser's offset from UTC, in minutes west (as `Date.getTimezoneOffset`).
-pub fn js_sys_offset() -> i32 {
-    js_sys::Date::new_0().get_timezone_offset() as i32
 }

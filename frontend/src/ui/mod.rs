@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
+pub mod catalog;
 pub mod charts;
 pub mod chat;
 pub mod chats;

@@ -1,9 +1,10 @@
 //! Records → Dialog list: finished dialogs for heads of sales, with charts.
 
 use super::api;
+use super::browser::js_sys_offset;
+use super::catalog::{load_catalog, Catalog};
 use super::charts::{Bars, Days};
 use super::chat::ChatPanel;
-use super::chats::{js_sys_offset, load_catalog, Catalog};
 use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
 use crate::logic::sort::SortState;

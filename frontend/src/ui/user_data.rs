@@ -2,7 +2,8 @@
 //! tags; one Save), client information, and the live timeline.
 
 use super::api;
-use super::chats::{js_sys_offset, Catalog};
+use super::browser::js_sys_offset;
+use super::catalog::Catalog;
 use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
 use dialogdesk_domain::wire::{DialogListItem, SettingsBody};
