@@ -183,6 +183,23 @@ test('an admin sees the settings; the language switches to English and back', as
   await context.close();
 });
 
-test('no page broke its content security policy or threw', () => {
+test('no page broke its content security policy or threw; the policy is enforced', async () => {
+  // What the scenarios above left: nothing.
   assert.deepEqual(broken, []);
+  // A positive control, so the check above cannot pass by not listening:
+  // an injected inline script is refused, and the refusal is heard.
+  const context = await browser.newContext();
+  const page = watch(await context.newPage());
+  await page.goto(BASE);
+  await page.waitForSelector('input[name=email]');
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true';
+    document.body.appendChild(script);
+  });
+  assert.equal(await page.evaluate(() => window.__injected), undefined, 'the inline script did not run');
+  for (let i = 0; i < 50 && broken.length === 0; i++) await page.waitForTimeout(100);
+  assert.equal(broken.length, 1, `exactly the injected script was refused: ${broken}`);
+  assert.match(broken[0], /inline script/i);
+  await context.close();
 });

@@ -295,23 +295,16 @@ impl Store {
     ) -> StoreResult<Counts> {
         let sqlite = self.target().is_sqlite();
         self.read("counts", |conn| {
-            let per_status: Vec<(String, i64)> = if is_unfiltered(filter) {
-                status_counters::table
-                    .select((status_counters::status, status_counters::count))
-                    .load(conn)?
+            let statuses = if is_unfiltered(filter) {
+                counters(conn)?
             } else {
                 let q = dialogs::table
                     .inner_join(clients::table)
                     .group_by(dialogs::status)
                     .select((dialogs::status, count_star()))
                     .into_boxed();
-                filter_dialogs!(q, filter, phones, sqlite).load(conn)?
+                tally(filter_dialogs!(q, filter, phones, sqlite).load(conn)?)?
             };
-            let mut counts = Counts::default();
-            for (status, n) in per_status {
-                counts.statuses.set(parse_stored(&status)?, n);
-            }
-            counts.statuses.all = counts.statuses.status_sum();
             let viewer = viewer.map_or(-1, |v| v.0);
             let q = dialogs::table
                 .inner_join(clients::table)
@@ -324,8 +317,11 @@ impl Store {
                 )
                 .select(count_star())
                 .into_boxed();
-            counts.favourites = filter_dialogs!(q, filter, phones, sqlite).first(conn)?;
-            Ok(counts)
+            let favourites = filter_dialogs!(q, filter, phones, sqlite).first(conn)?;
+            Ok(Counts {
+                statuses,
+                favourites,
+            })
         })
     }
 
@@ -337,14 +333,32 @@ impl Store {
                 .group_by(dialogs::status)
                 .select((dialogs::status, count_star()))
                 .load(conn)?;
-            let mut counts = StatusCounts::default();
-            for (status, n) in rows {
-                counts.set(parse_stored(&status)?, n);
-            }
+            let mut counts = tally(rows)?;
+            // Counted on its own, so a status missing from the tally shows.
             counts.all = dialogs::table.count().get_result(conn)?;
             Ok(counts)
         })
     }
+}
+
+/// The nine status counts from `(status, count)` rows; `all` is their sum.
+pub fn tally(rows: Vec<(String, i64)>) -> StoreResult<StatusCounts> {
+    let mut counts = StatusCounts::default();
+    for (status, n) in rows {
+        counts.set(parse_stored(&status)?, n);
+    }
+    counts.all = counts.status_sum();
+    Ok(counts)
+}
+
+/// The status counts as the counters table keeps them (updated in the same
+/// transaction as every status change): what the tabs show unfiltered.
+pub fn counters(conn: &mut DbConnection) -> StoreResult<StatusCounts> {
+    tally(
+        status_counters::table
+            .select((status_counters::status, status_counters::count))
+            .load(conn)?,
+    )
 }
 
 /// Turns dialog rows into list items with a fixed number of queries per page

@@ -14,7 +14,7 @@ use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
 use chrono::Duration;
 use dialogdesk_domain::wire::StatusCounts;
-use dialogdesk_domain::{DialogId, Status};
+use dialogdesk_domain::DialogId;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -204,17 +204,7 @@ impl Store {
 
     /// The status counts from the counters (as the tabs show them).
     pub fn status_counts(&self) -> StoreResult<StatusCounts> {
-        self.read("status_counts", |conn| {
-            let rows: Vec<(String, i64)> = status_counters::table
-                .select((status_counters::status, status_counters::count))
-                .load(conn)?;
-            let mut counts = StatusCounts::default();
-            for (status, n) in rows {
-                counts.set(crate::models::parse_stored::<Status>(&status)?, n);
-            }
-            counts.all = counts.status_sum();
-            Ok(counts)
-        })
+        self.read("status_counts", crate::listing::counters)
     }
 }
 

@@ -93,7 +93,7 @@ fn type_matches(declared: &str, migrated: &str) -> bool {
     match declared {
         "BigInt" => matches!(migrated.as_str(), "integer" | "bigint"),
         "Integer" => matches!(migrated.as_str(), "integer"),
-        "Text" => matches!(migrated.as_str(), "text" | ""),
+        "Text" => migrated == "text",
         "Bool" => matches!(migrated.as_str(), "boolean"),
         "Timestamp" => migrated.starts_with("timestamp"),
         _ => false,

@@ -3,12 +3,12 @@
 use crate::auth::InboundIntegration;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
-use crate::routes::blocking;
+use crate::routes::{at_most, blocking, web_url};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use chrono::Utc;
 use dialogdesk_domain::wire::{limits, InboundBody, InboundResponse};
-use dialogdesk_domain::{MessageKind, Phone, WebUrl};
+use dialogdesk_domain::{MessageKind, Phone};
 use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
 
 /// Deliver a lead's message.
@@ -109,23 +109,4 @@ pub async fn deliver_inbound(
     } else {
         HttpResponse::Created().json(body)
     })
-}
-
-/// Refuses a text longer than `max` characters.
-pub fn at_most(field: &str, text: Option<&str>, max: usize) -> Result<(), ApiError> {
-    match text {
-        Some(text) if text.chars().count() > max => Err(ApiError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// An http(s) link, or a 422 naming the field; blank counts as none.
-fn web_url(field: &str, url: Option<String>) -> Result<Option<String>, ApiError> {
-    url.filter(|u| !u.trim().is_empty())
-        .map(|u| WebUrl::parse(&u).map(WebUrl::into_string))
-        .transpose()
-        .map_err(|e| ApiError::invalid(field, e.0))
 }

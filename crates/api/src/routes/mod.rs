@@ -14,6 +14,7 @@ pub mod stream;
 
 use crate::problem::ApiError;
 use actix_web::web;
+use dialogdesk_domain::{InvalidValue, WebUrl};
 use dialogdesk_store::StoreResult;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -54,4 +55,28 @@ pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
         Some(n @ 1..=200) => Ok(n as usize),
         Some(_) => Err(ApiError::invalid("limit", "must be between 1 and 200")),
     }
+}
+
+/// A value type's refusal as a 422 on `field`.
+pub fn field<T>(field: &'static str, parsed: Result<T, InvalidValue>) -> Result<T, ApiError> {
+    parsed.map_err(|e| ApiError::invalid(field, e.0))
+}
+
+/// Refuses a text longer than `max` characters (see `wire::limits`).
+pub fn at_most(field: &str, text: Option<&str>, max: usize) -> Result<(), ApiError> {
+    match text {
+        Some(text) if text.chars().count() > max => Err(ApiError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// An http(s) link, or a 422 naming the field; blank counts as none.
+pub fn web_url(field: &str, url: Option<String>) -> Result<Option<String>, ApiError> {
+    url.filter(|u| !u.trim().is_empty())
+        .map(|u| WebUrl::parse(&u).map(WebUrl::into_string))
+        .transpose()
+        .map_err(|e| ApiError::invalid(field, e.0))
 }

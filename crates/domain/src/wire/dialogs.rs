@@ -302,17 +302,6 @@ pub struct SettingsBody {
     pub tag_ids: Option<Vec<TagId>>,
 }
 
-impl SettingsBody {
-    /// Whether the save changes nothing but names a version.
-    pub fn is_empty(&self) -> bool {
-        self.assignee_id.is_none()
-            && self.status.is_none()
-            && self.flow_id.is_none()
-            && self.step_id.is_none()
-            && self.tag_ids.is_none()
-    }
-}
-
 /// An operator's reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

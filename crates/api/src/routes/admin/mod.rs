@@ -8,8 +8,6 @@ pub mod flows;
 pub mod operators;
 pub mod tags;
 
-use crate::problem::ApiError;
-use dialogdesk_domain::InvalidValue;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -29,9 +27,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct IdPath {
     /// The id.
     pub id: i64,
-}
-
-/// A value type's refusal as a 422 on `field`.
-pub fn field<T>(field: &'static str, parsed: Result<T, InvalidValue>) -> Result<T, ApiError> {
-    parsed.map_err(|e| ApiError::invalid(field, e.0))
 }

@@ -3,8 +3,8 @@
 use crate::auth::AdminOperator;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
-use crate::routes::admin::field;
 use crate::routes::blocking;
+use crate::routes::field;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use dialogdesk_domain::wire::{CreateTokenBody, CreatedToken};

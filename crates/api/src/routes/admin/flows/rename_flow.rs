@@ -3,8 +3,9 @@
 use crate::auth::Admin;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
-use crate::routes::admin::{field, IdPath};
+use crate::routes::admin::IdPath;
 use crate::routes::blocking;
+use crate::routes::field;
 use crate::state::AppState;
 use actix_web::{patch, web, HttpResponse};
 use dialogdesk_domain::wire::RenameBody;
