@@ -154,7 +154,7 @@ test('a head sorts the Dialog list both ways and searches by a phone fragment', 
     const cells = [...document.querySelectorAll('[data-testid=record-row] td.number')];
     return cells.length > 0 && cells.every((c) => c.textContent.replace(/[^0-9]/g, '').includes(f));
   }, fragment, { timeout: 10000 });
-  // Export: the link downloads the CSV of the current search and sort.
+  // Export: the button fetches the CSV of the current search and sort and saves it.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=records-csv]')]);
   const csv = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
   const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
@@ -180,6 +180,41 @@ test('an admin sees the settings; the language switches to English and back', as
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.click('[data-testid=lang-switch]');
   await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Сотрудники'));
+  await context.close();
+});
+
+test('the session lives in an HttpOnly cookie: no token for scripts or URLs; logout ends it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  const urls = [];
+  page.on('request', (r) => urls.push(r.url()));
+  await login(page, 'operator@demo.local', 'operator-demo');
+  // Wait for the live stream to open (it asks for a ticket first).
+  for (let i = 0; i < 50 && !urls.some((u) => u.includes('/api/v1/stream?')); i++) await page.waitForTimeout(100);
+  const readable = await page.evaluate(() => JSON.stringify({
+    local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie,
+  }));
+  assert.ok(!/eyJ|dialogdesk_session/.test(readable), `nothing a script can read holds the token: ${readable}`);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === 'dialogdesk_session');
+  assert.ok(session, 'the session cookie is set');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Strict');
+  assert.equal(session.path, '/api');
+  assert.ok(!urls.some((u) => /[?&]token=/.test(u)), `no token in any URL: ${urls.filter((u) => u.includes('token'))}`);
+  const streams = urls.filter((u) => u.includes('/api/v1/stream?'));
+  assert.ok(streams.length >= 1 && streams.every((u) => /[?&]ticket=dst_/.test(u)), `the stream opens with a ticket: ${streams}`);
+  // A reload keeps the session (the cookie), without a stored token.
+  await page.reload();
+  await page.waitForSelector('[data-testid=dialog-list]');
+  // Logout ends the token on the server, not only in this page.
+  await page.click('[data-testid=logout]');
+  await page.waitForSelector('input[name=email]');
+  const r = await fetch(`${BASE}/api/v1/me`, { headers: { authorization: `Bearer ${session.value}` } });
+  assert.equal(r.status, 401, 'the logged-out token is refused');
+  assert.ok(!(await context.cookies()).some((c) => c.name === 'dialogdesk_session'), 'the cookie is cleared');
+  await page.reload();
+  await page.waitForSelector('input[name=email]');
   await context.close();
 });
 

@@ -82,6 +82,7 @@ async fn run(label: &str, url: &str) {
         jwt_ttl_seconds: 3600,
         live_client_buffer: 1024,
         spa_dir: std::env::temp_dir(),
+        client_ip_header: None,
     };
     let app = Application::build(&config, store).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -37,6 +37,9 @@ pub struct ApiConfig {
     pub live_client_buffer: usize,
     /// The built web app (trunk's `dist` folder), served at `/`.
     pub spa_dir: std::path::PathBuf,
+    /// The header a trusted reverse proxy sets to the client's address
+    /// (e.g. `X-Forwarded-For`, `X-Real-IP`); `None` without a proxy.
+    pub client_ip_header: Option<String>,
 }
 
 /// Operators' tokens last a working shift by default.
@@ -68,10 +71,20 @@ impl Application {
             .local_addr()
             .context("reading the bound address")?
             .port();
+        let client_ip_header = config
+            .client_ip_header
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| actix_web::http::header::HeaderName::try_from(h.trim()))
+            .transpose()
+            .context("the client IP header is not a valid header name")?;
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let state = web::Data::new(state::AppState {
             store,
             jwt: auth::jwt::JwtKeys::new(&config.jwt_secret, config.jwt_ttl_seconds),
             login_limiter: Arc::new(auth::login_limit::LoginLimiter::default()),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(cores)),
+            client_ip_header,
         });
         let spec = openapi();
         let metrics = Arc::new(metrics::Metrics::default());

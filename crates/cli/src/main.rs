@@ -62,6 +62,11 @@ enum Command {
         /// The built web app (trunk's output), served at `/`.
         #[arg(long, env = "DIALOGDESK_SPA_DIR", default_value = "frontend/dist")]
         spa_dir: std::path::PathBuf,
+        /// Behind a reverse proxy: the header it puts the client's address
+        /// in (e.g. `X-Forwarded-For`), for login throttling per client.
+        /// Leave unset without a proxy: clients could forge the header.
+        #[arg(long, env = "DIALOGDESK_CLIENT_IP_HEADER")]
+        client_ip_header: Option<String>,
     },
     /// Print the OpenAPI document (JSON) of the API.
     Openapi,
@@ -118,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
             jwt_ttl_minutes,
             demo,
             spa_dir,
+            client_ip_header,
         } => {
             if demo && !config::is_loopback(&bind) {
                 bail!(
@@ -139,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
                 jwt_ttl_seconds: jwt_ttl_minutes * 60,
                 live_client_buffer: dialogdesk_api::live::relay::CLIENT_BUFFER,
                 spa_dir,
+                client_ip_header,
             };
             let app = Application::build(&config, store)?;
             let host = bind

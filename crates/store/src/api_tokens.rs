@@ -35,7 +35,8 @@ type TokenRow = (
     Option<NaiveDateTime>,
 );
 
-fn hash(secret: &str) -> String {
+/// How secrets (API tokens, stream tickets) are kept: their SHA-256, in hex.
+pub(crate) fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -109,7 +110,7 @@ impl Store {
                 .values((
                     api_tokens::name.eq(name.as_str()),
                     api_tokens::scopes.eq(&scope_text),
-                    api_tokens::secret_hash.eq(hash(&secret)),
+                    api_tokens::secret_hash.eq(secret_hash(&secret)),
                     api_tokens::created_by.eq(created_by.map(|o| o.0)),
                     api_tokens::created_at.eq(to_db(now())),
                 ))
@@ -156,6 +157,27 @@ impl Store {
         })
     }
 
+    /// The identity of a token that is not revoked (for a stream ticket the
+    /// token asked for: revoking the token voids its tickets).
+    pub fn api_token_identity(&self, id: ApiTokenId) -> StoreResult<Option<TokenIdentity>> {
+        let scopes: Option<String> = self.read("api_token_identity", |conn| {
+            Ok(api_tokens::table
+                .find(id.0)
+                .filter(api_tokens::revoked_at.is_null())
+                .select(api_tokens::scopes)
+                .first(conn)
+                .optional()?)
+        })?;
+        scopes
+            .map(|scopes| {
+                Ok(TokenIdentity {
+                    id,
+                    scopes: parse_scopes(&scopes)?,
+                })
+            })
+            .transpose()
+    }
+
     /// The live token with this secret, if any; notes its use (at most once
     /// a minute, so busy integrations do not write on every request).
     pub fn authenticate_token(&self, secret: &str) -> StoreResult<Option<TokenIdentity>> {
@@ -165,7 +187,7 @@ impl Store {
         let found: Option<(i64, String, Option<NaiveDateTime>)> =
             self.read("authenticate_token", |conn| {
                 Ok(api_tokens::table
-                    .filter(api_tokens::secret_hash.eq(hash(secret)))
+                    .filter(api_tokens::secret_hash.eq(secret_hash(secret)))
                     .filter(api_tokens::revoked_at.is_null())
                     .select((api_tokens::id, api_tokens::scopes, api_tokens::last_used_at))
                     .first(conn)

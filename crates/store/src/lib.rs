@@ -29,6 +29,7 @@ pub mod records;
 )]
 pub mod schema;
 pub mod seed;
+pub mod sessions;
 pub mod time;
 
 pub use db::{DatabaseTarget, DbConnection};
@@ -116,7 +117,7 @@ impl Store {
         };
         let mut pooled = self.connection(operation)?;
         let conn: &mut DbConnection = &mut pooled;
-        let outcome = conn.transaction(f);
+        let outcome = write_transaction(conn, f);
         if outcome.is_ok() {
             self.commit_signal.notify();
         }
@@ -138,5 +139,40 @@ impl Store {
                     .context(format!("taking a pooled connection for `{operation}`")),
             )
         })
+    }
+}
+
+/// One write transaction. On SQLite it starts with `BEGIN IMMEDIATE`: a
+/// deferred transaction begins as a reader and, when it first writes while
+/// another connection (another process, or `dialogdesk seed` beside
+/// `serve`) holds the write lock, SQLite answers `SQLITE_BUSY` at once
+/// instead of waiting out the busy timeout (waiting could deadlock). Taking
+/// the write lock up front makes every writer wait its turn instead.
+fn write_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match &mut *conn {
+        DbConnection::Pg(_) => return conn.transaction(f),
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
+    }
+    match f(conn) {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                // diesel's own `transaction` does the same: a failed COMMIT
+                // leaves the transaction open, so roll it back.
+                let _ = Manager::rollback_transaction(conn);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            Manager::rollback_transaction(conn)?;
+            Err(e)
+        }
     }
 }

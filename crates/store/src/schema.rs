@@ -11,6 +11,7 @@ diesel::table! {
         password_hash -> Text,
         active -> Bool,
         created_at -> Timestamp,
+        token_epoch -> BigInt,
     }
 }
 
@@ -154,6 +155,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    stream_tickets (ticket_hash) {
+        ticket_hash -> Text,
+        operator_id -> Nullable<BigInt>,
+        token_epoch -> BigInt,
+        api_token_id -> Nullable<BigInt>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     live_events (id) {
         id -> BigInt,
         kind -> Text,
@@ -200,6 +211,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     status_counters,
     api_tokens,
+    stream_tickets,
     live_events,
     live_events_meta,
 );

@@ -17,6 +17,10 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
 
+/// The header the test server trusts for the client's address, as it would
+/// a reverse proxy's.
+pub const CLIENT_IP_HEADER: &str = "X-Test-Client-IP";
+
 /// The secret the test server signs tokens with (tests forge tokens with it).
 pub const JWT_SECRET: &str = "test-secret-of-the-api-tests";
 
@@ -98,6 +102,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         // Small, so tests can push a client past it.
         live_client_buffer: LIVE_CLIENT_BUFFER,
         spa_dir: spa_fixture(),
+        // Tests stand for clients behind a proxy by sending this header.
+        client_ip_header: Some(CLIENT_IP_HEADER.into()),
     };
     let app = Application::build(&config, store.clone()).expect("building the server");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -70,6 +70,19 @@ impl SseClient {
         }
     }
 
+    /// Whether the server ends the stream within `wait` (events and
+    /// heartbeats are read and dropped meanwhile).
+    pub async fn closed_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None) | Err(_)) => return true,
+            }
+        }
+    }
+
     /// Events until `until` matches one (included), within `wait`.
     pub async fn until(
         &mut self,

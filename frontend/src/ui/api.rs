@@ -1,5 +1,7 @@
-//! The typed API client: adds the bearer token, decodes problem+json (the
-//! wire `Problem`) into a readable message, and logs out on 401.
+//! The typed API client: calls with the session cookie (the browser sends
+//! it; no script here ever holds the token) and the header that marks the
+//! call as the app's own (the server's CSRF guard), decodes problem+json
+//! (the wire `Problem`) into a readable message, and logs out on 401.
 
 use super::ctx::{ctx, Ctx};
 use crate::logic::i18n::tr;
@@ -24,13 +26,9 @@ pub struct ApiError {
 /// Result of a call.
 pub type ApiResult<T> = Result<T, ApiError>;
 
-fn with_auth(ctx: &Ctx, builder: RequestBuilder) -> RequestBuilder {
-    let token = ctx.token();
-    if token.is_empty() {
-        builder
-    } else {
-        builder.header("Authorization", &format!("Bearer {token}"))
-    }
+/// Marks a call as made by the app (see `auth::CSRF_HEADER` on the server).
+fn as_app(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("X-Requested-With", "dialogdesk")
 }
 
 async fn finish(ctx: Ctx, response: Result<Response, gloo_net::Error>) -> ApiResult<Response> {
@@ -44,7 +42,7 @@ async fn finish(ctx: Ctx, response: Result<Response, gloo_net::Error>) -> ApiRes
     }
     let status = response.status();
     let problem: Option<Problem> = response.json().await.ok();
-    if status == 401 && !ctx.token().is_empty() {
+    if status == 401 && ctx.logged_in() {
         ctx.logout(Some(tr(ctx.lang.get_untracked(), "login.expired")));
     }
     Err(match problem {
@@ -63,9 +61,14 @@ async fn finish(ctx: Ctx, response: Result<Response, gloo_net::Error>) -> ApiRes
 
 /// GET a JSON document.
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let ctx = ctx();
-    let response = finish(ctx, with_auth(&ctx, Request::get(path)).send().await).await?;
+    let response = get_raw(path).await?;
     decode(response).await
+}
+
+/// GET, the answer as it came (e.g. a CSV download).
+pub async fn get_raw(path: &str) -> ApiResult<Response> {
+    let ctx = ctx();
+    finish(ctx, as_app(Request::get(path)).send().await).await
 }
 
 /// The HTTP methods the API uses for writes.
@@ -112,7 +115,7 @@ async fn send_raw(
         Method::Patch => Request::patch(path),
         Method::Delete => Request::delete(path),
     };
-    let builder = with_auth(&ctx, builder);
+    let builder = as_app(builder);
     let request = match body {
         Some(body) => builder.json(body),
         None => builder.build(),

@@ -2,10 +2,12 @@
 //! routes (Chats, Records → Dialog list, Settings).
 
 use super::ctx::{ctx, t, Ctx};
-use super::{chats, live, login, records, settings};
+use super::{api, chats, live, login, records, settings};
 use crate::logic::i18n::tr;
+use dialogdesk_domain::wire::Me;
 use dialogdesk_domain::Role;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
@@ -14,10 +16,17 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     let ctx = Ctx::restore();
     super::ctx::install(ctx);
+    // A session cookie from earlier (a reload, a new tab) logs straight in.
+    spawn_local(async move {
+        match api::get::<Me>("/api/v1/me").await {
+            Ok(me) => ctx.login(me),
+            Err(_) => ctx.logout(None),
+        }
+    });
     // One live stream per login.
     Effect::new(move |_| {
         if let Some(session) = ctx.session.get() {
-            live::connect(ctx, session.token);
+            live::connect(ctx, session.serial);
         }
     });
     Effect::new(move |_| {
@@ -33,6 +42,8 @@ pub fn App() -> impl IntoView {
         <Router>
             {move || if ctx.session.get().is_some() {
                 view! { <Shell/> }.into_any()
+            } else if ctx.checking.get() {
+                view! { <p class="notice" role="status">{t("common.loading")}</p> }.into_any()
             } else {
                 view! { <login::Login/> }.into_any()
             }}
@@ -45,6 +56,14 @@ fn Shell() -> impl IntoView {
     let ctx = ctx();
     let role = move || ctx.me().map(|m| m.role).unwrap_or(Role::Operator);
     let switch_lang = move |_| ctx.set_lang(ctx.lang.get_untracked().other());
+    // Ends the session on the server (every token of this operator, the
+    // cookie) before forgetting it here; offline, it is forgotten anyway.
+    let log_out = move |_| {
+        spawn_local(async move {
+            let _ = api::send_empty(api::Method::Post, "/api/v1/auth/logout", None::<&()>).await;
+            ctx.logout(None);
+        });
+    };
     view! {
         <header class="topbar">
             <span class="brand">"dialogdesk"</span>
@@ -62,7 +81,7 @@ fn Shell() -> impl IntoView {
             <button class="ghost" on:click=switch_lang aria-label=t("nav.language") data-testid="lang-switch">
                 {move || ctx.lang.get().other().code().to_uppercase()}
             </button>
-            <button class="ghost" on:click=move |_| ctx.logout(None)>{t("nav.logout")}</button>
+            <button class="ghost" on:click=log_out data-testid="logout">{t("nav.logout")}</button>
         </header>
         <main>
             <Routes fallback=|| view! { <Redirect path="/chats/all"/> }>

@@ -6,16 +6,20 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-const SESSION_KEY: &str = "dialogdesk.session";
+/// Where earlier versions kept the session, token included; removed on start.
+const LEGACY_SESSION_KEY: &str = "dialogdesk.session";
 const LANG_KEY: &str = "dialogdesk.lang";
 
-/// A logged-in operator.
+/// A logged-in operator. The token itself is not here, nor anywhere a
+/// script can read it: it rides in the `HttpOnly` session cookie the
+/// server sets at login, so even an injected script cannot carry it off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
-    /// The bearer token.
-    pub token: String,
     /// Who.
     pub me: Me,
+    /// Counts logins in this page, so a stream of an earlier login can tell
+    /// it has been replaced (the same operator may log in again).
+    pub serial: u32,
 }
 
 /// The latest live events, one signal per kind; pages react to them.
@@ -38,6 +42,9 @@ pub struct Live {
 pub struct Ctx {
     /// The session, when logged in.
     pub session: RwSignal<Option<Session>>,
+    /// Whether the start-up check of the session cookie is still under way
+    /// (nothing is shown until it answers).
+    pub checking: RwSignal<bool>,
     /// The interface language.
     pub lang: RwSignal<Lang>,
     /// A message for the login page (e.g. "session expired").
@@ -47,9 +54,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Reads the stored session and language.
+    /// Reads the stored language; the session is asked of the server
+    /// (`App` calls `/api/v1/me` with the cookie).
     pub fn restore() -> Ctx {
-        let session: Option<Session> = LocalStorage::get(SESSION_KEY).ok();
+        LocalStorage::delete(LEGACY_SESSION_KEY);
         let lang = LocalStorage::get::<String>(LANG_KEY)
             .ok()
             .and_then(|c| Lang::from_code(&c))
@@ -66,7 +74,8 @@ impl Ctx {
                 Lang::from_browser(&langs)
             });
         Ctx {
-            session: RwSignal::new(session),
+            session: RwSignal::new(None),
+            checking: RwSignal::new(true),
             lang: RwSignal::new(lang),
             flash: RwSignal::new(None),
             live: Live {
@@ -79,32 +88,40 @@ impl Ctx {
         }
     }
 
-    /// Logs in.
-    pub fn login(&self, session: Session) {
-        let _ = LocalStorage::set(SESSION_KEY, &session);
+    /// Logs in (the server has set the cookie).
+    pub fn login(&self, me: Me) {
+        let serial = self
+            .session
+            .get_untracked()
+            .map_or(0, |s| s.serial)
+            .wrapping_add(1);
         self.flash.set(None);
-        self.session.set(Some(session));
+        self.checking.set(false);
+        self.session.set(Some(Session { me, serial }));
     }
 
-    /// Logs out, optionally telling why on the login page.
+    /// Forgets the session here, optionally telling why on the login page
+    /// (the server's side is ended by `POST /api/v1/auth/logout`).
     pub fn logout(&self, why: Option<String>) {
-        LocalStorage::delete(SESSION_KEY);
         self.flash.set(why);
+        self.checking.set(false);
         self.session.set(None);
+    }
+
+    /// The current login's serial, when logged in.
+    pub fn serial(&self) -> Option<u32> {
+        self.session.get_untracked().map(|s| s.serial)
+    }
+
+    /// Whether someone is logged in (untracked).
+    pub fn logged_in(&self) -> bool {
+        self.session.with_untracked(Option::is_some)
     }
 
     /// Switches the language and remembers it.
     pub fn set_lang(&self, lang: Lang) {
         let _ = LocalStorage::set(LANG_KEY, lang.code());
         self.lang.set(lang);
-    }
-
-    /// The token, when logged in.
-    pub fn token(&self) -> String {
-        self.session
-            .get_untracked()
-            .map(|s| s.token)
-            .unwrap_or_default()
     }
 
     /// The role, when logged in.

@@ -1,13 +1,24 @@
-//! The live stream: one `EventSource` per login, feeding the `Live`
-//! signals. The browser reconnects by itself and sends `Last-Event-ID`, so
-//! missed events are replayed by the server.
+//! The live stream: one `EventSource` at a time per login, feeding the
+//! `Live` signals.
+//!
+//! `EventSource` cannot send a header, and no credential may ride in a URL,
+//! so each connection opens with a fresh single-use ticket
+//! (`POST /api/v1/stream/ticket`, made with the session cookie). The
+//! browser's own reconnect would reuse the spent ticket, so this module
+//! reconnects itself: on any error it closes the source, waits, asks for a
+//! new ticket and resumes after the last event it saw (`last_event_id`), so
+//! missed events are replayed by the server. A 401 on the ticket means the
+//! session ended: the API client logs out and the loop stops.
 
+use super::api::{self, Method};
 use super::ctx::Ctx;
-use dialogdesk_domain::wire::{live_event, LiveEventBody};
+use dialogdesk_domain::wire::{live_event, LiveEventBody, StreamParams, StreamTicket};
 use futures::StreamExt;
 use gloo_net::eventsource::futures::EventSource;
+use gloo_timers::future::sleep;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::time::Duration;
 
 const KINDS: [&str; 5] = [
     live_event::DIALOG_UPDATED,
@@ -17,10 +28,38 @@ const KINDS: [&str; 5] = [
     live_event::RESYNC,
 ];
 
-/// Opens the stream for the current session; it closes when `alive` turns false.
-pub fn connect(ctx: Ctx, token: String) {
-    let url = format!("/api/v1/stream?token={}", crate::logic::url::encode(&token));
-    let Ok(mut source) = EventSource::new(&url) else {
+/// The server's advice (`retry:`), and our pause before reconnecting.
+const RECONNECT_AFTER: Duration = Duration::from_secs(2);
+
+/// Runs the stream for the login numbered `serial` until another login
+/// (or a logout) replaces it.
+pub fn connect(ctx: Ctx, serial: u32) {
+    spawn_local(async move {
+        let mut last_event_id: Option<i64> = None;
+        while ctx.serial() == Some(serial) {
+            let ticket: Result<StreamTicket, _> =
+                api::send(Method::Post, "/api/v1/stream/ticket", None::<&()>).await;
+            if let Ok(ticket) = ticket {
+                let params = StreamParams {
+                    ticket: Some(ticket.ticket),
+                    last_event_id,
+                };
+                let url = format!(
+                    "/api/v1/stream{}",
+                    crate::logic::url::query(crate::logic::url::pairs_of(&params))
+                );
+                listen(ctx, serial, &url, &mut last_event_id).await;
+            }
+            sleep(RECONNECT_AFTER).await;
+        }
+    });
+}
+
+/// Reads one connection until it fails or the login changes, keeping
+/// `last_event_id` at the last event seen (none after a resync: what came
+/// before it cannot be replayed, and the pages refetch anyway).
+async fn listen(ctx: Ctx, serial: u32, url: &str, last_event_id: &mut Option<i64>) {
+    let Ok(mut source) = EventSource::new(url) else {
         return;
     };
     let mut streams = Vec::new();
@@ -30,23 +69,23 @@ pub fn connect(ctx: Ctx, token: String) {
         }
     }
     let mut all = futures::stream::select_all(streams);
-    spawn_local(async move {
-        while let Some(Ok((kind, event))) = all.next().await {
-            // A new login replaced this one: stop listening.
-            if ctx.session.get_untracked().map(|s| s.token) != Some(token.clone()) {
-                break;
-            }
-            let data = event.data().as_string().unwrap_or_default();
-            let live = ctx.live;
-            match LiveEventBody::decode(&kind, &data) {
-                Some(LiveEventBody::DialogUpdated(d)) => live.dialog.set(Some(d)),
-                Some(LiveEventBody::MessageCreated(m)) => live.message.set(Some(m)),
-                Some(LiveEventBody::TimelineAppended(t)) => live.timeline.set(Some(t)),
-                Some(LiveEventBody::CountsChanged(c)) => live.counts.set(Some(c.counts)),
-                // A resync, or a payload this version cannot read: refetch.
-                Some(LiveEventBody::Resync(_)) | None => live.resync.update(|n| *n += 1),
-            }
+    while let Some(Ok((kind, event))) = all.next().await {
+        if ctx.serial() != Some(serial) {
+            break;
         }
-        source.close();
-    });
+        if let Ok(id) = event.last_event_id().parse::<i64>() {
+            *last_event_id = (id > 0).then_some(id);
+        }
+        let data = event.data().as_string().unwrap_or_default();
+        let live = ctx.live;
+        match LiveEventBody::decode(&kind, &data) {
+            Some(LiveEventBody::DialogUpdated(d)) => live.dialog.set(Some(d)),
+            Some(LiveEventBody::MessageCreated(m)) => live.message.set(Some(m)),
+            Some(LiveEventBody::TimelineAppended(t)) => live.timeline.set(Some(t)),
+            Some(LiveEventBody::CountsChanged(c)) => live.counts.set(Some(c.counts)),
+            // A resync, or a payload this version cannot read: refetch.
+            Some(LiveEventBody::Resync(_)) | None => live.resync.update(|n| *n += 1),
+        }
+    }
+    source.close();
 }

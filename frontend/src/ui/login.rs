@@ -1,7 +1,7 @@
 //! The login page.
 
 use super::api::{self, ApiResult};
-use super::ctx::{ctx, t, Session};
+use super::ctx::{ctx, t};
 use dialogdesk_domain::wire::{LoginRequest, LoginResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,10 +27,9 @@ pub fn Login() -> impl IntoView {
                 api::send(api::Method::Post, "/api/v1/auth/login", Some(&body)).await;
             busy.set(false);
             match result {
-                Ok(r) => ctx.login(Session {
-                    token: r.access_token,
-                    me: r.operator,
-                }),
+                // The token is in the response too (for integrations);
+                // the app relies on the cookie set with it and drops it.
+                Ok(r) => ctx.login(r.operator),
                 Err(e) if e.status == 401 => error.set(Some(crate::logic::i18n::tr(
                     ctx.lang.get_untracked(),
                     "login.failed",

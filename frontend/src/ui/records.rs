@@ -1,7 +1,7 @@
 //! Records → Dialog list: finished dialogs for heads of sales, with charts.
 
 use super::api;
-use super::browser::js_sys_offset;
+use super::browser::{js_sys_offset, save_file};
 use super::catalog::{load_catalog, Catalog};
 use super::charts::{Bars, Days};
 use super::chat::ChatPanel;
@@ -151,15 +151,29 @@ pub fn Records() -> impl IntoView {
         ctx.lang.track();
         load_charts();
     });
-    // A plain link: the token rides in the query because a download cannot
-    // carry an Authorization header.
-    let csv_href = move || {
-        let mut pairs = pairs_of(&record_params(&q.get(), sort.get()));
+    // Fetched with the session cookie and saved from a Blob: no credential
+    // in a URL, and a refusal shows here instead of replacing the page.
+    let csv_busy = RwSignal::new(false);
+    let csv_error = RwSignal::new(None::<String>);
+    let download_csv = move |_| {
+        let mut pairs = pairs_of(&record_params(&q.get_untracked(), sort.get_untracked()));
         pairs.extend(pairs_of(&CsvParams {
-            lang: ctx.lang.get().code().parse().ok(),
+            lang: ctx.lang.get_untracked().code().parse().ok(),
         }));
-        pairs.push(("token".into(), ctx.token()));
-        format!("/api/v1/records/dialogs.csv{}", query(pairs))
+        let url = format!("/api/v1/records/dialogs.csv{}", query(pairs));
+        csv_busy.set(true);
+        csv_error.set(None);
+        spawn_local(async move {
+            let saved = match api::get_raw(&url).await {
+                Ok(response) => match response.binary().await {
+                    Ok(bytes) => save_file("dialogs.csv", "text/csv", &bytes),
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(e) => Err(e.message),
+            };
+            csv_busy.set(false);
+            csv_error.set(saved.err());
+        });
     };
     let navigate = use_navigate();
 
@@ -179,7 +193,8 @@ pub fn Records() -> impl IntoView {
             <div class="table-tools">
                 <input type="search" class="search" data-testid="records-search" placeholder=t("common.search") aria-label=t("common.search")
                     prop:value=move || q.get() on:change=move |ev| q.set(event_target_value(&ev))/>
-                <a class="button" href=csv_href download="dialogs.csv" data-testid="records-csv">{t("records.export")}</a>
+                <button type="button" class="button" on:click=download_csv disabled=move || csv_busy.get() data-testid="records-csv">{t("records.export")}</button>
+                {move || csv_error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             </div>
             <table class="grid" data-testid="records-table">
                 <thead>

@@ -1,5 +1,8 @@
-//! Operators' access tokens: HS256 JWTs with `sub`, `role`, `iat`, `exp`
-//! and our issuer, checked with a small leeway for clock skew.
+//! Operators' access tokens: HS256 JWTs with `sub`, `role`, `iat`, `exp`,
+//! our issuer and the operator's token epoch, checked with a small leeway
+//! for clock skew. The epoch is what makes a JWT revocable: logout, a
+//! password reset and deactivation raise the operator's epoch, and a token
+//! of an older epoch is refused (`auth::authenticate`).
 
 use chrono::Utc;
 use dialogdesk_domain::{OperatorId, Role};
@@ -22,6 +25,19 @@ pub struct Claims {
     pub exp: i64,
     /// Issuer.
     pub iss: String,
+    /// The operator's token epoch when the token was issued (tokens from
+    /// before epochs existed read as 0, the first epoch).
+    #[serde(default)]
+    pub epoch: i64,
+}
+
+/// A token's operator and epoch, once the signature and times are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    /// The operator.
+    pub operator: OperatorId,
+    /// The epoch it was issued in.
+    pub epoch: i64,
 }
 
 /// Signs and checks tokens.
@@ -47,8 +63,8 @@ impl JwtKeys {
         self.ttl_seconds
     }
 
-    /// A new token for the operator.
-    pub fn issue(&self, operator: OperatorId, role: Role) -> anyhow::Result<String> {
+    /// A new token for the operator, in the operator's current epoch.
+    pub fn issue(&self, operator: OperatorId, role: Role, epoch: i64) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: operator.to_string(),
@@ -56,6 +72,7 @@ impl JwtKeys {
             iat: now,
             exp: now + self.ttl_seconds,
             iss: ISSUER.to_owned(),
+            epoch,
         };
         Ok(encode(
             &Header::new(Algorithm::HS256),
@@ -66,12 +83,16 @@ impl JwtKeys {
 
     /// The operator a token names, if the token is ours, intact and current.
     /// Only HS256 is accepted, so `alg: none` and algorithm swaps fail.
-    pub fn verify(&self, token: &str) -> Option<OperatorId> {
+    pub fn verify(&self, token: &str) -> Option<Verified> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss"]);
         validation.leeway = 30;
         let data = decode::<Claims>(token, &self.decoding, &validation).ok()?;
-        data.claims.sub.parse::<i64>().ok().map(OperatorId)
+        let operator = data.claims.sub.parse::<i64>().ok().map(OperatorId)?;
+        Some(Verified {
+            operator,
+            epoch: data.claims.epoch,
+        })
     }
 }

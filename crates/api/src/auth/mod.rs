@@ -17,6 +17,8 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use dialogdesk_domain::{ApiTokenId, OperatorId, Role, Scope};
 use dialogdesk_store::api_tokens::TOKEN_PREFIX;
+use dialogdesk_store::sessions::TicketHolder;
+use dialogdesk_store::Store;
 use std::future::{ready, Ready};
 use std::sync::Mutex;
 
@@ -31,6 +33,8 @@ pub enum Caller {
         name: String,
         /// Role.
         role: Role,
+        /// The token epoch the credential was issued in.
+        epoch: i64,
     },
     /// An integration.
     Token {
@@ -84,65 +88,186 @@ fn forbidden(detail: &str) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "forbidden", detail)
 }
 
-/// The bearer credential of a request: the `Authorization` header, or the
-/// `token` query parameter (browsers' `EventSource` cannot set headers).
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The cookie the web app's session rides in: `HttpOnly`, so a script on
+/// the page (an injected one included) cannot read the token, and
+/// `SameSite=Strict`, so other sites cannot make the browser send it.
+pub const SESSION_COOKIE: &str = "dialogdesk_session";
+
+/// The header the web app adds to every call it makes with the cookie. A
+/// cross-site form or image cannot add a header (and a cross-site script may
+/// not without our CORS consent, which is never given), so a write that
+/// comes with the cookie but without it is refused: CSRF protection beyond
+/// `SameSite`, for sibling subdomains that count as the same site.
+pub const CSRF_HEADER: &str = "X-Requested-With";
+
+/// The live stream's path: the one place a ticket in the URL is accepted.
+pub const STREAM_PATH: &str = "/api/v1/stream";
+
+/// Where a request's credential came from.
+enum Credential {
+    /// `Authorization: Bearer …`: a JWT or an API token.
+    Bearer(String),
+    /// The web app's session cookie (a JWT).
+    Cookie(String),
+    /// `?ticket=` on the stream: a single-use stream ticket.
+    Ticket(String),
+}
+
+fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
+    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get(name).cloned())
+}
+
+/// The credential of a request. Never a long-lived one from the URL: URLs
+/// end up in proxy logs, browser history and `Referer` headers.
+fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
     if let Some(value) = req
         .headers()
         .get("Authorization")
         .and_then(|v| v.to_str().ok())
     {
-        let (scheme, token) = value.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_owned());
+        return match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                Ok(Credential::Bearer(token.trim().to_owned()))
+            }
+            _ => Err(unauthorized("send `Authorization: Bearer <token>`")),
+        };
     }
-    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("token").cloned())
+    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+        let safe = matches!(
+            *req.method(),
+            actix_web::http::Method::GET | actix_web::http::Method::HEAD
+        );
+        if !safe && !req.headers().contains_key(CSRF_HEADER) {
+            return Err(forbidden(
+                "a change made with the session cookie must carry the `X-Requested-With` header",
+            ));
+        }
+        return Ok(Credential::Cookie(cookie.value().to_owned()));
+    }
+    if req.path() == STREAM_PATH {
+        if let Some(ticket) = query_value(req, "ticket") {
+            return Ok(Credential::Ticket(ticket));
+        }
+    }
+    if query_value(req, "token").is_some() {
+        return Err(unauthorized(
+            "credentials are not accepted in the URL; send `Authorization: Bearer <token>` \
+             (the live stream takes a single-use `ticket` from POST /api/v1/stream/ticket)",
+        ));
+    }
+    Err(unauthorized(
+        "log in (POST /api/v1/auth/login) and send `Authorization: Bearer <token>`",
+    ))
 }
 
-async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-    let Some(token) = bearer(req) else {
-        return Err(unauthorized(
-            "log in (POST /api/v1/auth/login) and send `Authorization: Bearer <token>`",
-        ));
-    };
-    let store = state.store.clone();
-    if token.starts_with(TOKEN_PREFIX) {
-        let identity = web::block(move || store.authenticate_token(&token))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))??;
-        return identity
-            .map(|t| Caller::Token {
-                id: t.id,
-                scopes: t.scopes,
-            })
-            .ok_or_else(|| unauthorized("the API token is unknown or revoked"));
-    }
-    let Some(id) = state.jwt.verify(&token) else {
-        return Err(unauthorized(
-            "the access token is invalid or expired; log in again",
-        ));
-    };
-    let operator = web::block(move || store.operator(id))
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))
+}
+
+/// The operator of a JWT, if the operator is active and the token's epoch
+/// is the current one (an older one was ended by logout, a password reset
+/// or deactivation).
+async fn operator_caller(store: &Store, id: OperatorId, epoch: i64) -> Result<Caller, ApiError> {
+    let store = store.clone();
+    let found = web::block(move || store.session_operator(id))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    match operator {
-        Ok(op) if op.active => Ok(Caller::Operator {
+    match found {
+        Ok((op, current)) if op.active && epoch == current => Ok(Caller::Operator {
             id: op.id,
             name: op.name,
             role: op.role,
+            epoch,
         }),
-        Ok(_) => Err(unauthorized("this operator is deactivated")),
+        Ok((op, _)) if !op.active => Err(unauthorized("this operator is deactivated")),
+        Ok(_) => Err(unauthorized(
+            "this session has ended (logout or password change); log in again",
+        )),
         Err(dialogdesk_store::StoreError::NotFound { .. }) => {
             Err(unauthorized("the operator of this token no longer exists"))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+async fn token_caller(store: &Store, secret: String) -> Result<Caller, ApiError> {
+    let store = store.clone();
+    let identity = web::block(move || store.authenticate_token(&secret))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    identity
+        .map(|t| Caller::Token {
+            id: t.id,
+            scopes: t.scopes,
+        })
+        .ok_or_else(|| unauthorized("the API token is unknown or revoked"))
+}
+
+async fn ticket_caller(store: &Store, ticket: String) -> Result<Caller, ApiError> {
+    let redeemer = store.clone();
+    let holder = web::block(move || redeemer.redeem_stream_ticket(&ticket))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    match holder {
+        Some(TicketHolder::Operator { id, epoch }) => operator_caller(store, id, epoch).await,
+        Some(TicketHolder::ApiToken(id)) => {
+            let store = store.clone();
+            let identity = web::block(move || store.api_token_identity(id))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??;
+            identity
+                .map(|t| Caller::Token {
+                    id: t.id,
+                    scopes: t.scopes,
+                })
+                .ok_or_else(|| unauthorized("the API token of this ticket is revoked"))
+        }
+        None => Err(unauthorized(
+            "the stream ticket is unknown, used or expired; ask for a new one",
+        )),
+    }
+}
+
+async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let state = state_of(req)?;
+    let store = &state.store;
+    match credential(req)? {
+        Credential::Bearer(token) if token.starts_with(TOKEN_PREFIX) => {
+            token_caller(store, token).await
+        }
+        Credential::Bearer(token) | Credential::Cookie(token) => {
+            let Some(verified) = state.jwt.verify(&token) else {
+                return Err(unauthorized(
+                    "the access token is invalid or expired; log in again",
+                ));
+            };
+            operator_caller(store, verified.operator, verified.epoch).await
+        }
+        Credential::Ticket(ticket) => ticket_caller(store, ticket).await,
+    }
+}
+
+/// Whether a caller authenticated earlier may still act: the operator is
+/// active in the same epoch, or the API token is not revoked. An open live
+/// stream asks this now and then and ends when the answer turns to no.
+pub async fn still_valid(store: &Store, caller: &Caller) -> Result<bool, ApiError> {
+    match caller {
+        Caller::Operator { id, epoch, .. } => match operator_caller(store, *id, *epoch).await {
+            Ok(_) => Ok(true),
+            Err(ApiError::Problem(problem, _)) if problem.status == 401 => Ok(false),
+            Err(e) => Err(e),
+        },
+        Caller::Token { id, .. } => {
+            let (store, id) = (store.clone(), *id);
+            let identity = web::block(move || store.api_token_identity(id))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??;
+            Ok(identity.is_some())
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Every `/api/v1` operation.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(auth::login::login)
+        .service(auth::logout::logout)
         .service(auth::me::me)
         // `/dialogs/counts` before `/dialogs/{id}`, which would also match it.
         .service(dialogs::counts::dialog_counts)
@@ -36,7 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(inbound::deliver_inbound)
         .service(records::csv::export_records_csv)
         .service(records::list::list_records)
-        .service(stream::open_stream)
+        .service(stream::ticket::issue_stream_ticket)
+        .service(stream::open::open_stream)
         .configure(analytics::configure)
         .configure(admin::configure);
 }

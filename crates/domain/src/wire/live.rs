@@ -66,15 +66,27 @@ pub struct Resync {
     pub reason: String,
 }
 
+/// A ticket that opens the live stream once (`?ticket=`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"ticket": "dst_9f2c…", "expires_in": 30})))]
+pub struct StreamTicket {
+    /// The ticket: `GET /api/v1/stream?ticket=…`.
+    pub ticket: String,
+    /// Seconds within which it must be used.
+    pub expires_in: i64,
+}
+
 /// The stream's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct StreamParams {
-    /// The bearer token, for browsers' `EventSource`, which cannot set an
-    /// `Authorization` header. Prefer the header where you can: URLs end up
-    /// in logs (dialogdesk's own access log leaves query strings out).
+    /// A single-use ticket from `POST /api/v1/stream/ticket`, for browsers'
+    /// `EventSource`, which cannot set an `Authorization` header. It opens
+    /// one stream within 30 seconds and is void after: a URL may end up in a
+    /// log, so it never carries a reusable credential.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub ticket: Option<String>,
     /// Resume after this event id; the same as the `Last-Event-ID` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_event_id: Option<i64>,

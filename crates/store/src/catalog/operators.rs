@@ -67,6 +67,15 @@ pub(super) fn password_matches(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A real argon2 hash of nothing anyone types, made once, for timing
+/// unknown logins like known ones.
+fn unknown_login_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        hash_password("no operator has this password, it only takes time").unwrap_or_default()
+    })
+}
+
 /// Loads one operator (active or not).
 pub fn operator(conn: &mut DbConnection, id: OperatorId) -> StoreResult<Operator> {
     operators::table
@@ -149,11 +158,17 @@ impl Store {
                         format!("an operator with e-mail {email} exists already")
                     })
                 })?;
+            // Deactivation ends the operator's sessions; reactivating them
+            // later does not bring old tokens back.
+            if change.active == Some(false) && current.active {
+                crate::sessions::end_sessions(conn, id)?;
+            }
             operator(conn, id)
         })
     }
 
-    /// Sets a new password.
+    /// Sets a new password and ends every session of the operator (a reset
+    /// after a leak must lock the leaked token out too).
     pub fn set_password(&self, id: OperatorId, password: &str) -> StoreResult<()> {
         let hash = hash_password(password)?;
         self.write("set_password", |conn| {
@@ -163,7 +178,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::not_found("operator", id.0));
             }
-            Ok(())
+            crate::sessions::end_sessions(conn, id)
         })
     }
 
@@ -180,10 +195,20 @@ impl Store {
                 .optional()?)
         })?;
         match found {
-            Some((row, hash)) if row.active && password_matches(password, &hash) => {
-                Ok(Some(row.into_operator()?))
+            Some((row, hash)) => {
+                let matches = password_matches(password, &hash);
+                if row.active && matches {
+                    Ok(Some(row.into_operator()?))
+                } else {
+                    Ok(None)
+                }
             }
-            _ => Ok(None),
+            None => {
+                // An unknown login costs one argon2 check like a known one,
+                // so the answer's timing does not tell which logins exist.
+                password_matches(password, unknown_login_hash());
+                Ok(None)
+            }
         }
     }
 }

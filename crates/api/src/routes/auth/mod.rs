@@ -1,4 +1,5 @@
-//! Logging in and "who am I".
+//! Logging in and out, and "who am I".
 
 pub mod login;
+pub mod logout;
 pub mod me;

@@ -1,6 +1,6 @@
 //! `GET /api/v1/stream`: server-sent events.
 
-use crate::auth::Reader;
+use crate::auth::{still_valid, Caller, Reader};
 use crate::live::relay::{EventBuilder, LiveHub};
 use crate::live::{LiveEvent, Shared};
 use crate::metrics::Metrics;
@@ -20,6 +20,10 @@ use tokio::sync::broadcast::{self, error::RecvError};
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Asked of clients before they reconnect.
 const RETRY_MS: u32 = 2000;
+/// How often an open stream checks that its caller may still read: a
+/// logout, password reset, deactivation or token revocation closes the
+/// stream within this time (in every process, since it asks the database).
+pub const RECHECK: Duration = Duration::from_secs(5);
 
 /// Counts connected clients for `/metrics`.
 struct ClientGuard(Arc<Metrics>);
@@ -31,6 +35,9 @@ impl Drop for ClientGuard {
 }
 
 struct Stream {
+    caller: Caller,
+    store: dialogdesk_store::Store,
+    recheck: tokio::time::Interval,
     masks_phones: bool,
     replay: VecDeque<Shared>,
     receiver: broadcast::Receiver<Shared>,
@@ -73,15 +80,18 @@ fn resync(reason: &str) -> Shared {
 /// events) cannot be replayed: you get `resync` and should refetch lists and
 /// counts. A client that stops reading is dropped rather than slowing
 /// anyone; it resumes with `Last-Event-ID`. Works across several API
-/// processes on one PostgreSQL database. Authenticate with the header, or
-/// with `token` where a browser cannot set headers.
+/// processes on one PostgreSQL database. Authenticate with the header, or,
+/// where a browser cannot set headers, with a single-use `ticket` from
+/// `POST /api/v1/stream/ticket`. The stream closes within 5 s once its
+/// caller's session ends (logout, password reset, deactivation, a revoked
+/// API token).
 #[utoipa::path(
     tag = "live",
     params(StreamParams, ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received")),
     security(("operator_jwt" = []), ("api_token" = ["read"])),
     responses(
         (status = 200, description = "An endless `text/event-stream`", content_type = "text/event-stream", body = String),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated, or the ticket is unknown, used or expired", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No right to read dialogs", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -146,8 +156,13 @@ pub async fn open_stream(
     metrics.stream_clients(1);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.reset();
+    let mut recheck = tokio::time::interval(RECHECK);
+    recheck.reset();
     let start = Stream {
         masks_phones: caller.masks_phones(),
+        caller,
+        store: state.store.clone(),
+        recheck,
         replay,
         receiver,
         last,
@@ -179,6 +194,14 @@ pub async fn open_stream(
                     Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => return None,
                 },
                 _ = s.heartbeat.tick() => return Some((Ok(Bytes::from_static(b": heartbeat\n\n")), s)),
+                // The session ended: close; a reconnect is refused with 401.
+                // (A database hiccup keeps the stream open rather than
+                // dropping every client at once.)
+                _ = s.recheck.tick() => {
+                    if let Ok(false) = still_valid(&s.store, &s.caller).await {
+                        return None;
+                    }
+                }
             }
         }
     });
