@@ -83,6 +83,11 @@ async fn run(label: &str, url: &str) {
         live_client_buffer: 1024,
         spa_dir: std::env::temp_dir(),
         client_ip_header: None,
+        metrics_token: None,
+        stream_caps: dialogdesk_api::live::slots::StreamCaps {
+            per_caller: 100_000,
+            total: 100_000,
+        },
     };
     let app = Application::build(&config, store).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

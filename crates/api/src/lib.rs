@@ -40,6 +40,11 @@ pub struct ApiConfig {
     /// The header a trusted reverse proxy sets to the client's address
     /// (e.g. `X-Forwarded-For`, `X-Real-IP`); `None` without a proxy.
     pub client_ip_header: Option<String>,
+    /// The bearer token `/metrics` asks for; `None`: only callers on this
+    /// machine may read it.
+    pub metrics_token: Option<String>,
+    /// How many live streams may be open, per caller and in all.
+    pub stream_caps: live::slots::StreamCaps,
 }
 
 /// Operators' tokens last a working shift by default.
@@ -96,6 +101,13 @@ impl Application {
         let recorder = metrics.clone();
         let metrics = web::Data::from(metrics);
         let spa = web::Data::new(routes::spa::SpaDir(config.spa_dir.clone()));
+        let slots = web::Data::new(live::slots::StreamSlots::new(config.stream_caps));
+        let metrics_token = web::Data::new(metrics::MetricsToken(
+            config
+                .metrics_token
+                .clone()
+                .filter(|t| !t.trim().is_empty()),
+        ));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -109,6 +121,8 @@ impl Application {
                 .app_data(hub.clone())
                 .app_data(metrics.clone())
                 .app_data(spa.clone())
+                .app_data(metrics_token.clone())
+                .app_data(slots.clone())
                 .app_data(web::QueryConfig::default().error_handler(problem::query_error))
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
                 .wrap_fn({

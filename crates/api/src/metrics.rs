@@ -125,21 +125,110 @@ impl Metrics {
 
 /// Notes the route pattern (not the raw path, so ids do not explode the
 /// label set) and method of a request before it is served.
+///
+/// Both are bounded, so a client cannot grow the metrics (and their memory)
+/// by inventing paths or methods: unmatched paths share one label, and a
+/// method other than the standard ones is `other`.
 pub fn labels(req: &actix_web::dev::ServiceRequest) -> (String, String) {
+    use actix_web::http::Method;
+    let method = req.method();
+    let method = if [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+    ]
+    .contains(method)
+    {
+        method.as_str()
+    } else {
+        "other"
+    };
     (
         req.match_pattern()
             .unwrap_or_else(|| "unmatched".to_owned()),
-        req.method().to_string(),
+        method.to_owned(),
     )
 }
 
+/// Who may read `/metrics`: with a configured token, whoever sends it as
+/// `Authorization: Bearer …` (Prometheus' `authorization` setting);
+/// without one, only callers on this machine (the scraper beside the
+/// server). The metrics name routes, volumes and the pool's state: not for
+/// the internet.
+pub fn may_read(
+    peer: Option<std::net::IpAddr>,
+    authorization: Option<&str>,
+    token: Option<&str>,
+) -> bool {
+    match token {
+        Some(token) => authorization
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .is_some_and(|given| same_secret(given.trim(), token)),
+        None => peer.is_some_and(|ip| ip.is_loopback()),
+    }
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
+/// The token `/metrics` asks for, if one is configured.
+pub struct MetricsToken(pub Option<String>);
+
 /// `GET /metrics`.
 pub async fn metrics(
+    req: actix_web::HttpRequest,
     metrics: web::Data<Metrics>,
+    token: web::Data<MetricsToken>,
     state: web::Data<crate::state::AppState>,
-) -> HttpResponse {
+) -> Result<HttpResponse, crate::problem::ApiError> {
+    let authorization = req
+        .headers()
+        .get("Authorization")
+        .and_then(|v| v.to_str().ok());
+    let peer = req.peer_addr().map(|a| a.ip());
+    if !may_read(peer, authorization, token.0.as_deref()) {
+        return Err(crate::problem::ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the metrics need the metrics token (DIALOGDESK_METRICS_TOKEN) as a bearer token, \
+             or a caller on this machine when none is set",
+        )
+        .with_header("WWW-Authenticate", "Bearer"));
+    }
     let (in_use, idle) = state.store.pool_state();
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(in_use, idle))
+        .body(metrics.render(in_use, idle)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_are_for_the_token_or_this_machine() {
+        let local = Some("127.0.0.1".parse().unwrap());
+        let remote = Some("203.0.113.5".parse().unwrap());
+        assert!(may_read(local, None, None));
+        assert!(!may_read(remote, None, None));
+        assert!(!may_read(None, None, None));
+        let token = Some("scrape-secret");
+        assert!(may_read(remote, Some("Bearer scrape-secret"), token));
+        assert!(
+            !may_read(local, None, token),
+            "with a token, loopback needs it too"
+        );
+        assert!(!may_read(remote, Some("Bearer scrape-secreT"), token));
+        assert!(!may_read(remote, Some("Bearer scrape"), token));
+    }
 }

@@ -334,4 +334,41 @@ dialogdesk_testkit::on_both_backends!(
     every_dialog_sort_pages_through_each_row_once_in_order,
     records_sort_by_every_column_and_search_by_name_or_phone,
     the_csv_export_has_the_rows_of_the_list,
+    a_search_is_three_to_a_hundred_characters,
 );
+
+/// A search shorter than the trigram indexes can narrow would scan every
+/// client: refused with a 422 naming `q`, on every list that searches.
+async fn a_search_is_three_to_a_hundred_characters(app: TestApp) {
+    let long = "я".repeat(101);
+    for path in [
+        "/api/v1/dialogs",
+        "/api/v1/dialogs/counts",
+        "/api/v1/records/dialogs",
+        "/api/v1/records/dialogs.csv",
+    ] {
+        for q in ["", "%20", "ab", "%2B7", "%D0%AF%D0%BD", long.as_str()] {
+            let (code, problem) = app
+                .call(
+                    reqwest::Method::GET,
+                    &format!("{path}?q={q}"),
+                    &app.head,
+                    None,
+                )
+                .await;
+            assert_eq!(code, 422, "{path}?q={q}: {problem}");
+            assert!(problem["errors"]["q"].is_string(), "{problem}");
+        }
+        for q in ["Анн", "912", "%2079123%20"] {
+            let (code, problem) = app
+                .call(
+                    reqwest::Method::GET,
+                    &format!("{path}?q={q}"),
+                    &app.head,
+                    None,
+                )
+                .await;
+            assert_eq!(code, 200, "{path}?q={q}: {problem}");
+        }
+    }
+}

@@ -10,7 +10,7 @@
 
 use dialogdesk_domain::wire::{BotEvent, SettingsBody};
 use dialogdesk_domain::{FlowId, Status, StepId, TagId};
-use dialogdesk_testkit::app::{lead_message, TestApp};
+use dialogdesk_testkit::app::{lead_message, TestApp, METRICS_TOKEN};
 use dialogdesk_testkit::sse::SseClient;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -192,6 +192,40 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
             Some(replayed.last().unwrap().id.unwrap() + 1)
         )
     );
+
+    // Away longer: more events than one replay page (200), replayed page by
+    // page, still exactly what was missed, in order.
+    let away_from = next.id.unwrap();
+    drop(again);
+    for n in 0..120 {
+        app.inbound(lead_message(
+            c.telegram,
+            &format!("lead-{n}"),
+            "Lead",
+            None,
+            "text",
+            "hi",
+            None,
+        ))
+        .await;
+    }
+    let expected: Vec<i64> = app
+        .store
+        .live_events_after(away_from, 10_000)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(expected.len() > 400, "{} events", expected.len());
+    let mut back = SseClient::open(&app.base, &app.admin, Some(away_from)).await;
+    let last = *expected.last().unwrap();
+    let replayed = back
+        .until(Duration::from_secs(20), |e| e.id == Some(last))
+        .await;
+    assert_eq!(
+        replayed.iter().filter_map(|e| e.id).collect::<Vec<_>>(),
+        expected
+    );
 }
 
 async fn a_client_asking_for_pruned_events_is_told_to_resync(app: TestApp) {
@@ -311,6 +345,7 @@ async fn a_client_that_never_reads_delays_nobody(app: TestApp) {
     let metrics = app
         .http
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .unwrap()
@@ -331,10 +366,26 @@ async fn metrics_count_requests_streams_and_events(app: TestApp) {
     ))
     .await;
     app.get("/api/v1/dialogs/1", &app.admin).await;
+    // A made-up method must not become a label of its own.
+    let odd = reqwest::Method::from_bytes(b"BREW").unwrap();
+    app.http
+        .request(odd, format!("{}/api/v1/dialogs", app.base))
+        .send()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // Without the metrics token: refused (the test server has one set).
+    let refused = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
     let response = app
         .http
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .unwrap();
@@ -346,6 +397,10 @@ async fn metrics_count_requests_streams_and_events(app: TestApp) {
     assert!(text.contains(r#"dialogdesk_http_requests_seconds_count{route="/api/v1/dialogs/{id}",method="GET",status="200"} 1"#), "{text}");
     assert!(text.contains(r#"route="/api/v1/inbound",method="POST",status="201""#));
     assert!(text.contains("dialogdesk_stream_clients 1"));
+    assert!(
+        text.contains(r#"method="other""#) && !text.contains("BREW"),
+        "{text}"
+    );
     let published: u64 = text
         .lines()
         .find_map(|l| l.strip_prefix("dialogdesk_live_events_published_total "))
@@ -364,7 +419,66 @@ dialogdesk_testkit::on_both_backends!(
     a_client_asking_for_pruned_events_is_told_to_resync,
     a_client_that_never_reads_delays_nobody,
     metrics_count_requests_streams_and_events,
+    streams_are_bounded_per_caller_and_per_process,
 );
+
+async fn stream_status(app: &TestApp, token: &str) -> (reqwest::Response, u16) {
+    let response = app
+        .http
+        .get(format!("{}/api/v1/stream", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (response, status)
+}
+
+/// One caller cannot hold every stream of the server, and the server holds
+/// a bounded number: beyond either bound, 429 with `Retry-After`; a place
+/// comes back when a client leaves.
+async fn streams_are_bounded_per_caller_and_per_process(app: TestApp) {
+    let caps = dialogdesk_testkit::app::STREAM_CAPS;
+    let mut open = Vec::new();
+    for _ in 0..caps.per_caller {
+        let (response, status) = stream_status(&app, &app.head).await;
+        assert_eq!(status, 200);
+        open.push(response);
+    }
+    let (refused, status) = stream_status(&app, &app.head).await;
+    assert_eq!(status, 429);
+    assert_eq!(refused.headers()["retry-after"], "5");
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("one caller"),
+        "{problem}"
+    );
+    // Others still get theirs, up to the process's bound.
+    for _ in caps.per_caller..caps.total {
+        let (response, status) = stream_status(&app, &app.admin).await;
+        assert_eq!(status, 200);
+        open.push(response);
+    }
+    let (refused, status) = stream_status(&app, &app.read_token).await;
+    assert_eq!(status, 429);
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains("the server"),
+        "{problem}"
+    );
+    // A client that leaves gives its place back, once a heartbeat (5 s)
+    // finds it gone: the first write after it left may still succeed.
+    drop(open.remove(0));
+    let mut reopened = false;
+    for _ in 0..200 {
+        if stream_status(&app, &app.head).await.1 == 200 {
+            reopened = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reopened, "the place of a closed stream is given back");
+}
 
 /// A WhatsApp chat id or message id can hold the lead's number: the masked
 /// role never sees channel ids, in REST or on the stream; others do.

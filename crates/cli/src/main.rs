@@ -67,6 +67,10 @@ enum Command {
         /// Leave unset without a proxy: clients could forge the header.
         #[arg(long, env = "DIALOGDESK_CLIENT_IP_HEADER")]
         client_ip_header: Option<String>,
+        /// The bearer token `/metrics` asks for; unset: only callers on
+        /// this machine may read the metrics.
+        #[arg(long, env = "DIALOGDESK_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Print the OpenAPI document (JSON) of the API.
     Openapi,
@@ -124,6 +128,7 @@ async fn main() -> anyhow::Result<()> {
             demo,
             spa_dir,
             client_ip_header,
+            metrics_token,
         } => {
             if demo && !config::is_loopback(&bind) {
                 bail!(
@@ -146,6 +151,8 @@ async fn main() -> anyhow::Result<()> {
                 live_client_buffer: dialogdesk_api::live::relay::CLIENT_BUFFER,
                 spa_dir,
                 client_ip_header,
+                metrics_token,
+                stream_caps: Default::default(),
             };
             let app = Application::build(&config, store)?;
             let host = bind

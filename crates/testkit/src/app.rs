@@ -21,6 +21,16 @@ use serde_json::Value;
 /// a reverse proxy's.
 pub const CLIENT_IP_HEADER: &str = "X-Test-Client-IP";
 
+/// The test server's bounds on open live streams.
+pub const STREAM_CAPS: dialogdesk_api::live::slots::StreamCaps =
+    dialogdesk_api::live::slots::StreamCaps {
+        per_caller: 6,
+        total: 12,
+    };
+
+/// The token the test server's `/metrics` asks for.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
 /// The secret the test server signs tokens with (tests forge tokens with it).
 pub const JWT_SECRET: &str = "test-secret-of-the-api-tests";
 
@@ -104,6 +114,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         spa_dir: spa_fixture(),
         // Tests stand for clients behind a proxy by sending this header.
         client_ip_header: Some(CLIENT_IP_HEADER.into()),
+        metrics_token: Some(METRICS_TOKEN.into()),
+        // Small, so tests can reach them.
+        stream_caps: STREAM_CAPS,
     };
     let app = Application::build(&config, store.clone()).expect("building the server");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -9,7 +9,7 @@ use super::ctx::{ctx, t, tnow};
 use crate::logic::format;
 use crate::logic::url::{chats_path, pairs_of, query, view_from_segment};
 use dialogdesk_domain::wire::{
-    Counts, DialogFilter, DialogListItem, DialogListParams, DialogSort, Order, Page,
+    search, Counts, DialogFilter, DialogListItem, DialogListParams, DialogSort, Order, Page,
 };
 use dialogdesk_domain::{ChannelId, FlowId, OperatorId, StepId, TagId, View};
 use leptos::prelude::*;
@@ -32,9 +32,8 @@ impl Filters {
     /// As the API takes them (an unset `<select>` is an empty string).
     fn filter(&self) -> DialogFilter {
         let id = |s: &str| s.parse::<i64>().ok();
-        let q = self.q.trim();
         DialogFilter {
-            q: (!q.is_empty()).then(|| q.to_owned()),
+            q: search::of_box(&self.q),
             assignee_id: id(&self.assignee_id).map(OperatorId),
             channel_id: id(&self.channel_id).map(ChannelId),
             tag_id: id(&self.tag_id).map(TagId),
@@ -243,7 +242,7 @@ pub fn Chats() -> impl IntoView {
             <Tabs view=view_now counts=counts/>
             <section class="dialog-list" aria-label=t("nav.chats")>
                 <div class="list-tools">
-                    <input type="search" class="search" placeholder=t("common.search") aria-label=t("common.search")
+                    <input type="search" class="search" minlength="3" maxlength="100" title=t("common.search_min") placeholder=t("common.search") aria-label=t("common.search")
                         prop:value=move || filters.get().q
                         on:change=set_filter(|f, v| f.q = v)/>
                     <details>

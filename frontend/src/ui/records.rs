@@ -10,7 +10,7 @@ use crate::logic::format;
 use crate::logic::sort::SortState;
 use crate::logic::url::{pairs_of, query};
 use dialogdesk_domain::wire::{
-    CsvParams, FinishedByOperator, FinishedOnChannel, FinishedOnDay, Items, Order, Page,
+    search, CsvParams, FinishedByOperator, FinishedOnChannel, FinishedOnDay, Items, Order, Page,
     RangeParams, RecordParams, RecordRow, RecordSort,
 };
 use leptos::prelude::*;
@@ -28,9 +28,8 @@ const COLUMNS: [(RecordSort, &str); 6] = [
 
 /// The Dialog list's parameters for a search and a sort.
 fn record_params(q: &str, sort: SortState) -> RecordParams {
-    let q = q.trim();
     RecordParams {
-        q: (!q.is_empty()).then(|| q.to_owned()),
+        q: search::of_box(q),
         sort: Some(sort.column),
         order: Some(sort.order),
         ..RecordParams::default()
@@ -191,7 +190,7 @@ pub fn Records() -> impl IntoView {
                 <Days title=Signal::derive(move || tnow("records.chart_days")) rows=Signal::derive(move || by_day.get())/>
             </div>
             <div class="table-tools">
-                <input type="search" class="search" data-testid="records-search" placeholder=t("common.search") aria-label=t("common.search")
+                <input type="search" class="search" data-testid="records-search" minlength="3" maxlength="100" title=t("common.search_min") placeholder=t("common.search") aria-label=t("common.search")
                     prop:value=move || q.get() on:change=move |ev| q.set(event_target_value(&ev))/>
                 <button type="button" class="button" on:click=download_csv disabled=move || csv_busy.get() data-testid="records-csv">{t("records.export")}</button>
                 {move || csv_error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}

@@ -2,6 +2,7 @@
 //! `dialogdesk_store::live`) to its own server-sent-event clients.
 
 pub mod relay;
+pub mod slots;
 
 use std::sync::Arc;
 

@@ -64,6 +64,23 @@ pub fn field<T>(field: &'static str, parsed: Result<T, InvalidValue>) -> Result<
     parsed.map_err(|e| ApiError::invalid(field, e.0))
 }
 
+/// Checks a search text: 3 to 100 characters once trimmed (see
+/// `wire::search` for why there is a floor).
+pub fn search_text(q: Option<&str>) -> Result<(), ApiError> {
+    use dialogdesk_domain::wire::search::{MAX, MIN};
+    match q.map(|q| q.trim().chars().count()) {
+        Some(n) if n < MIN => Err(ApiError::invalid(
+            "q",
+            format!("a search needs at least {MIN} characters"),
+        )),
+        Some(n) if n > MAX => Err(ApiError::invalid(
+            "q",
+            format!("a search is at most {MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses a text longer than `max` characters (see `wire::limits`).
 pub fn at_most(field: &str, text: Option<&str>, max: usize) -> Result<(), ApiError> {
     match text {

@@ -206,14 +206,37 @@ impl Counts {
     }
 }
 
+/// How long a search text (`q`) is, in characters after trimming.
+///
+/// At least 3: the trigram indexes that serve a search (SQLite FTS5
+/// trigram, PostgreSQL `pg_trgm`) can only narrow a pattern of 3 or more
+/// characters; a shorter one scans every client, which at a million dialogs
+/// is a request anyone could repeat to load the database. That includes
+/// two-letter Cyrillic names ("Ян", "Ли"): such a lead is found by the phone
+/// or a longer part of the name, and the rule stays one rule.
+pub mod search {
+    /// The shortest search.
+    pub const MIN: usize = 3;
+    /// The longest search.
+    pub const MAX: usize = 100;
+
+    /// The search a search box's text asks for: trimmed, `None` when too
+    /// short to search (the web app then lists without searching).
+    pub fn of_box(text: &str) -> Option<String> {
+        let text = text.trim();
+        (text.chars().count() >= MIN).then(|| text.to_owned())
+    }
+}
+
 /// The filters the dialog list and the counts share (query parameters).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct DialogFilter {
     /// Client name, any part of it; or phone: for heads, admins and API
     /// tokens any part of its digits, for operators (who see phones masked)
-    /// only the whole number, in any notation.
+    /// only the whole number, in any notation. 3 to 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(min_length = 3, max_length = 100))]
     pub q: Option<String>,
     /// Responsible manager.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -42,8 +42,10 @@ pub struct RecordRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct RecordParams {
     /// Client name, any part of it; or phone: any part of its digits for
-    /// heads, admins and API tokens, the whole number for operators.
+    /// heads, admins and API tokens, the whole number for operators. 3 to
+    /// 100 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(min_length = 3, max_length = 100))]
     pub q: Option<String>,
     /// Only dialogs finished by this operator.
     #[serde(skip_serializing_if = "Option::is_none")]

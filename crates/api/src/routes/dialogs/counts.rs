@@ -30,6 +30,7 @@ pub async fn dialog_counts(
     state: web::Data<AppState>,
     filter: web::Query<DialogFilter>,
 ) -> Result<web::Json<Counts>, ApiError> {
+    crate::routes::search_text(filter.q.as_deref())?;
     let store = state.store.clone();
     let filter = filter.into_inner();
     let viewer = caller.operator_id();

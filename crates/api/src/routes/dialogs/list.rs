@@ -34,6 +34,7 @@ pub async fn list_dialogs(
     filter: web::Query<DialogFilter>,
 ) -> Result<web::Json<Page<DialogListItem>>, ApiError> {
     let p = params.into_inner();
+    crate::routes::search_text(filter.q.as_deref())?;
     let query = DialogListQuery {
         view: p.view,
         filter: filter.into_inner(),

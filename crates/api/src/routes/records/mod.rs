@@ -14,6 +14,7 @@ pub fn records_query(
     limit: usize,
     phones: PhoneMatch,
 ) -> Result<RecordsQuery, ApiError> {
+    crate::routes::search_text(params.q.as_deref())?;
     if let (Some(from), Some(to)) = (params.from, params.to) {
         if from > to {
             return Err(ApiError::invalid("from", "must not be after `to`"));
