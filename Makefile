@@ -7,13 +7,14 @@ DATABASE_URL ?= sqlite://data/dialogdesk.db
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 export DATABASE_URL_PG
 
-.PHONY: help setup build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test e2e api-scenarios client-ts
+.PHONY: help setup build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test e2e api-scenarios client-ts api-fuzz fuzz
 
 help:
 	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
 	@echo "make test   every test: Rust (SQLite + PostgreSQL), the SPA in headless Chromium, wasm builds, fmt, clippy"
 	@echo "make check  fmt, clippy -D warnings, wasm build of the domain crate"
-	@echo "make e2e    API scenarios via the generated client + browser tests (part of make test)"
+	@echo "make e2e    API scenarios via the generated client, browser tests, spec fuzzing (part of make test)"
+	@echo "make fuzz   long spec fuzzing (>= 20,000 requests, random seed) as every role and token scope"
 	@echo "make client-ts  a typed TypeScript client from the committed spec"
 	@echo "make openapi  regenerate openapi/openapi.json from the code (commit the result)"
 	@echo "make bench  measure; figures are printed as ratios to a baseline of the same run"
@@ -61,7 +62,17 @@ test: check pg-notice spa
 # spec (generation + type check are part of it), then the SPA in Chromium.
 e2e: setup
 	$(CARGO) build -p dialogdesk-cli
-	$(MAKE) api-scenarios browser-test
+	$(MAKE) api-scenarios browser-test api-fuzz
+
+# Spec fuzzing as every role and token scope (scripts/api-fuzz.sh): a short
+# fixed-seed pass in `make test` (about 18,000 requests, 2 min), a long
+# random one in `make fuzz`.
+api-fuzz:
+	scripts/api-fuzz.sh 2 2000 1
+
+fuzz: setup
+	$(CARGO) build -p dialogdesk-cli
+	scripts/api-fuzz.sh 25 20000
 
 api-scenarios:
 	cd e2e && npm run --silent build && node --test build/api/

@@ -58,3 +58,16 @@ if [ "${DIALOGDESK_SETUP_BROWSER:-1}" = 1 ]; then
     echo "$lock_sum" > e2e/node_modules/.dialogdesk-lock
   fi
 fi
+
+# Spec fuzzing: schemathesis and its dependencies, pinned, in a virtualenv of
+# the project's own (nothing goes into the system Python).
+fuzz_venv=.tools/schemathesis
+req_sum=$(sha256sum e2e/fuzz/requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$fuzz_venv/.dialogdesk-lock" 2>/dev/null)" != "$req_sum" ]; then
+  say "installing schemathesis (pinned, into $fuzz_venv)"
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  rm -rf "$fuzz_venv"
+  python3 -m venv "$fuzz_venv"
+  "$fuzz_venv/bin/pip" install --quiet --disable-pip-version-check -r e2e/fuzz/requirements.txt
+  echo "$req_sum" > "$fuzz_venv/.dialogdesk-lock"
+fi

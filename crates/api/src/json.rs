@@ -70,8 +70,17 @@ fn too_large() -> ApiError {
 
 /// Parses a body, telling syntax errors (400) from shape errors (422).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Err(ApiError::bad_request("the request needs a JSON body"));
+    };
+    // Every body of this API is an object. serde would also fill a struct
+    // from an array (`[null, null]` as a PATCH of nothing), by position:
+    // refuse that rather than guess.
+    if *first != b'{' {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Err(ApiError::invalid("body", "must be a JSON object")),
+            Err(e) => Err(ApiError::bad_request(format!("malformed JSON: {e}"))),
+        };
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -133,6 +142,10 @@ mod tests {
         assert_eq!(p.status, 422);
         assert!(p.errors.contains_key("client.phone"), "{p:?}");
         let p = problem(parse::<Body>(b"   ").unwrap_err());
+        assert_eq!(p.status, 400);
+        let p = problem(parse::<Body>(b" [{\"phone\": 1}]").unwrap_err());
+        assert_eq!((p.status, p.errors.contains_key("body")), (422, true));
+        let p = problem(parse::<Body>(b"[1,").unwrap_err());
         assert_eq!(p.status, 400);
     }
 }

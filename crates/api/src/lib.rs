@@ -53,12 +53,14 @@ pub const DEFAULT_JWT_TTL_SECONDS: i64 = 8 * 60 * 60;
 /// The OpenAPI document of every `/api/v1` operation, as served at
 /// `/api/openapi.json` and committed as `openapi/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
+    let mut doc = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .service(scope("/api/v1").configure(routes::configure))
         .split_for_parts()
-        .1
+        .1;
+    openapi::add_problem_responses(&mut doc);
+    doc
 }
 
 /// A bound, not yet running server.
@@ -102,6 +104,7 @@ impl Application {
         let metrics = web::Data::from(metrics);
         let spa = web::Data::new(routes::spa::SpaDir(config.spa_dir.clone()));
         let slots = web::Data::new(live::slots::StreamSlots::new(config.stream_caps));
+        let known_routes = web::Data::new(routes::not_found::KnownRoutes::of(&spec));
         let metrics_token = web::Data::new(metrics::MetricsToken(
             config
                 .metrics_token
@@ -123,6 +126,7 @@ impl Application {
                 .app_data(spa.clone())
                 .app_data(metrics_token.clone())
                 .app_data(slots.clone())
+                .app_data(known_routes.clone())
                 .app_data(web::QueryConfig::default().error_handler(problem::query_error))
                 .app_data(web::PathConfig::default().error_handler(problem::path_error))
                 .wrap_fn({

@@ -60,11 +60,63 @@ impl Modify for SecuritySchemes {
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
                         "An integration's API token (`ddt_…`), created by an admin with scopes \
-                         `inbound`, `bot`, `read`, `admin`. Where a browser cannot set headers \
-                         (EventSource), pass it as the `token` query parameter.",
+                         `inbound`, `bot`, `read`, `admin`. Never in a URL: where a browser \
+                         cannot set headers (EventSource), open the stream with a single-use \
+                         ticket from POST /api/v1/stream/ticket.",
                     ))
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents the answers every operation can give because of how it is
+/// called rather than what it does, where its own description left them
+/// out: 400 for a malformed parameter or body (a path id that is not a
+/// 64-bit integer, a body that is not JSON), 422 for a parameter or body
+/// that is well-formed but not acceptable. A client generated from the spec
+/// then knows every status it can meet.
+pub fn add_problem_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            let has_body = operation.request_body.is_some();
+            let has_query = parameters
+                .iter()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Query | ParameterIn::Header));
+            let responses = &mut operation.responses.responses;
+            if !parameters.is_empty() || has_body {
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| problem("A malformed parameter or body").into());
+            }
+            if has_query || has_body {
+                responses
+                    .entry("422".into())
+                    .or_insert_with(|| problem("A parameter or field is not acceptable").into());
+            }
+        }
     }
 }

@@ -448,5 +448,76 @@ async fn analytics_count_finishes_per_employee_channel_and_day(app: TestApp) {
 dialogdesk_testkit::on_both_backends!(
     app =>
     admins_manage_operators_channels_flows_tags_and_tokens,
-    analytics_count_finishes_per_employee_channel_and_day
+    analytics_count_finishes_per_employee_channel_and_day,
+    an_admin_cannot_lock_themselves_out,
+    a_wrong_method_on_a_known_path_is_405_with_allow,
 );
+
+async fn an_admin_cannot_lock_themselves_out(app: TestApp) {
+    let me = format!("/api/v1/operators/{}", app.admin_id);
+    for (body, field) in [
+        (json!({"active": false}), "active"),
+        (json!({"role": "head"}), "role"),
+    ] {
+        let (code, problem) = app.send(Method::PATCH, &me, &app.admin, body).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(problem["errors"][field].is_string(), "{problem}");
+    }
+    assert_eq!(app.get("/api/v1/me", &app.admin).await["role"], "admin");
+    // Another admin's account is theirs to change.
+    let (code, _) = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/operators/{}", app.head_id),
+            &app.admin,
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+}
+
+/// A path that exists with other methods answers 405 and lists them in
+/// `Allow` (a client learns what it can do); an unknown path is a 404.
+async fn a_wrong_method_on_a_known_path_is_405_with_allow(app: TestApp) {
+    let cases = [
+        ("TRACE", "/api/v1/tags", Some("GET, POST, HEAD")),
+        ("GET", "/api/v1/inbound", Some("POST")),
+        (
+            "DELETE",
+            "/api/v1/dialogs/7/messages",
+            Some("GET, POST, HEAD"),
+        ),
+        // The order route, not a step whose id is "order".
+        ("GET", "/api/v1/flows/1/steps/order", Some("PUT")),
+        // Reaches the step route by its shape; still the order route's 405.
+        ("PATCH", "/api/v1/flows/1/steps/order", Some("PUT")),
+        ("GET", "/api/v1/no-such-thing", None),
+        ("POST", "/api/v1/dialogs/7/nothing", None),
+    ];
+    for (method, path, allow) in cases {
+        let response = app
+            .http
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}{path}", app.base),
+            )
+            .bearer_auth(&app.admin)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let allowed = response
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let problem: Value = response.json().await.unwrap();
+        match allow {
+            Some(allow) => {
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+                assert_eq!(allowed.as_deref(), Some(allow), "{method} {path}");
+            }
+            None => assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}"),
+        }
+        assert_eq!(problem["status"], status.as_u16());
+    }
+}

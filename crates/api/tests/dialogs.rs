@@ -771,7 +771,110 @@ dialogdesk_testkit::on_both_backends!(
     a_repeated_inbound_message_returns_the_original_and_writes_nothing,
     a_stale_settings_save_gets_409_and_changes_nothing,
     favourites_are_personal_and_phones_are_masked_for_operators,
+    two_operators_saving_at_once_never_lose_or_merge_a_save,
 );
+
+/// Two operators × 500 saves on one dialog at once, each based on what its
+/// sender last read: every save is applied or refused with 409 (never a
+/// 5xx, never "database is busy"); versions of the applied ones run without
+/// gaps; the dialog ends as the last applied save left it; the timeline has
+/// exactly one entry per applied save.
+async fn two_operators_saving_at_once_never_lose_or_merge_a_save(app: TestApp) {
+    const SAVES_EACH: usize = 500;
+    let c = app.catalog().await;
+    let (_, out) = app
+        .inbound(lead_message(
+            c.whatsapp, "busy", "Lead", None, "text", "hi", None,
+        ))
+        .await;
+    let id = out["dialog_id"].as_i64().unwrap();
+    let (code, start) = app
+        .settings(
+            id,
+            SettingsBody {
+                version: Some(1),
+                status: Some(Status::Manual),
+                tag_ids: Some(vec![TagId(c.vip)]),
+                ..SettingsBody::default()
+            },
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{start}");
+    let start_version = start["version"].as_i64().unwrap();
+    let tag_entries = |events: &[Value]| {
+        events
+            .iter()
+            .filter(|e| e["change"]["type"] == "tags")
+            .count()
+    };
+    let tag_entries_before = tag_entries(
+        &app.all_pages(&format!("/api/v1/dialogs/{id}/events"), &app.admin)
+            .await,
+    );
+
+    // Each save flips the tag it read (VIP <-> Hot), so each one applied changes something.
+    let save = |token: String| {
+        let app = &app;
+        let (vip, hot) = (c.vip, c.hot);
+        async move {
+            let current = app.get(&format!("/api/v1/dialogs/{id}"), &token).await;
+            let has_vip = current["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["id"] == vip);
+            let wanted = if has_vip { hot } else { vip };
+            let (code, body) = app
+                .send(
+                    Method::PUT,
+                    &format!("/api/v1/dialogs/{id}/settings"),
+                    &token,
+                    json!({"version": current["version"], "tag_ids": [wanted]}),
+                )
+                .await;
+            (code, body, wanted)
+        }
+    };
+    let saves = (0..SAVES_EACH).flat_map(|_| [save(app.operator.clone()), save(app.head.clone())]);
+    let outcomes = futures_util::future::join_all(saves).await;
+
+    let mut applied: Vec<(i64, i64)> = Vec::new();
+    for (code, body, wanted) in &outcomes {
+        match *code {
+            StatusCode::OK => applied.push((body["version"].as_i64().unwrap(), *wanted)),
+            StatusCode::CONFLICT => {
+                assert_eq!(body["conflict"]["code"], "stale_version", "{body}")
+            }
+            other => panic!("a save answered {other}: {body}"),
+        }
+    }
+    assert!(!applied.is_empty());
+    applied.sort_unstable();
+    let versions: Vec<i64> = applied.iter().map(|(v, _)| *v).collect();
+    let expected: Vec<i64> = (start_version + 1..=start_version + applied.len() as i64).collect();
+    assert_eq!(
+        versions, expected,
+        "one version per applied save, no gaps, none twice"
+    );
+    let dialog = app.dialog(id).await;
+    let (last_version, last_tag) = *applied.last().unwrap();
+    assert_eq!(dialog["version"], last_version);
+    let tags: Vec<i64> = dialog["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(tags, vec![last_tag], "the last applied save is what stays");
+    let events = app
+        .all_pages(&format!("/api/v1/dialogs/{id}/events"), &app.admin)
+        .await;
+    assert_eq!(
+        tag_entries(&events) - tag_entries_before,
+        applied.len(),
+        "one timeline entry per applied save"
+    );
+}
 
 /// Inbound and bot input is bounded and checked: lengths, URL schemes, a
 /// future `sent_at`, a voice note without a caption, a step of another flow.

@@ -7,62 +7,21 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
+mod common;
+
+use common::{Launch, Server};
 use dialogdesk_testkit::db::ThrowAway;
 use dialogdesk_testkit::Backend;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// A running `dialogdesk serve`, killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-    output: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(database_url: &str, data_dir: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dialogdesk"))
-        .env_remove("DIALOGDESK_JWT_SECRET")
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", database_url)
-        .env("DIALOGDESK_DATA_DIR", data_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting dialogdesk");
-    let stdout = child.stdout.take().expect("stdout");
-    // Owned by the guard from here on, so it is killed and reaped on any panic.
-    let mut server = Server {
-        child,
-        base: String::new(),
-        output: Vec::new(),
-    };
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("dialogdesk printed its address in time");
-        server.output.push(line.clone());
-        if let Some(url) = line.strip_prefix("dialogdesk listening on ") {
-            server.base = url.to_owned();
-            return server;
-        }
-    }
+    common::serve(&Launch {
+        database_url,
+        data_dir,
+        demo: true,
+        jwt_secret: None,
+    })
 }
 
 fn check_serves_with_demo_data(database_url: &str) {

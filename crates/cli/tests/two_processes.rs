@@ -7,62 +7,23 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
+mod common;
+
+use common::{Launch, Server};
 use dialogdesk_testkit::db::ThrowAway;
 use dialogdesk_testkit::Backend;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(database_url: &str, demo: bool) -> Server {
-    let data = std::env::temp_dir();
-    let mut args = vec!["serve", "--bind", "127.0.0.1:0"];
-    if demo {
-        args.push("--demo");
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dialogdesk"))
-        .args(&args)
-        .env("DATABASE_URL", database_url)
-        .env("DIALOGDESK_DATA_DIR", data)
-        .env(
-            "DIALOGDESK_JWT_SECRET",
-            "shared-by-both-processes-of-this-test-0123456789",
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut server = Server {
-        child,
-        base: String::new(),
-    };
-    let mut lines = BufReader::new(stdout).lines();
-    loop {
-        let line = lines
-            .next()
-            .expect("dialogdesk printed its address")
-            .unwrap();
-        if let Some(url) = line.strip_prefix("dialogdesk listening on ") {
-            server.base = url.to_owned();
-            // Keep draining stdout so the process never blocks on it.
-            std::thread::spawn(move || for _ in lines {});
-            return server;
-        }
-    }
+    common::serve(&Launch {
+        database_url,
+        data_dir: &std::env::temp_dir(),
+        demo,
+        jwt_secret: Some("shared-by-both-processes-of-this-test-0123456789"),
+    })
 }
 
 /// Reads `event:`/`data:` pairs from a stream in a thread.

@@ -94,8 +94,7 @@ pub async fn fallback(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse 
 pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
     let path = req.path();
     if path.starts_with("/api/") || path == "/api" || path == "/metrics" {
-        return ApiError::not_found(format!("no resource at {} {path}", req.method()))
-            .error_response();
+        return crate::routes::not_found::not_found(req).await;
     }
     match file_for(&dir.0, path) {
         Some(file) if !file.ends_with("index.html") => match NamedFile::open(&file) {

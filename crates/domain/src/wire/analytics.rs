@@ -18,6 +18,7 @@ pub struct RangeParams {
     pub to: Option<NaiveDate>,
     /// Minutes east of UTC where days start (e.g. 180 for Moscow; default 0).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = -840, maximum = 840))]
     pub utc_offset_minutes: Option<i32>,
 }
 

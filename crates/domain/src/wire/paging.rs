@@ -32,10 +32,15 @@ impl<T> From<Vec<T>> for Items<T> {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct PageParams {
     /// `next_cursor` of the previous page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::blank_as_none"
+    )]
     pub cursor: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

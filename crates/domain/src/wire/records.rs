@@ -68,10 +68,16 @@ pub struct RecordParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// `next_cursor` of the previous page (not for the CSV).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::wire::blank_as_none"
+    )]
     pub cursor: Option<String>,
-    /// Page size, 1 to 200 (default 50; not for the CSV).
+    /// Page size, 1 to 200 (default 50). The CSV has every row and does
+    /// not page, but checks it like the list.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
 }
 

@@ -85,6 +85,9 @@ pub async fn export_records_csv(
     params: web::Query<RecordParams>,
     csv: web::Query<CsvParams>,
 ) -> Result<HttpResponse, ApiError> {
+    // Every row, in batches; `limit` and `cursor` do not page it, but a
+    // limit outside 1..=200 is refused as on the list (one contract).
+    crate::routes::page_limit(params.limit)?;
     let mut query = records_query(&params, BATCH, masking::phone_match(&caller))?;
     query.cursor = None;
     let lang = csv.lang.unwrap_or_default();

@@ -12,6 +12,10 @@ use dialogdesk_domain::{Email, Operator, OperatorId, PersonName};
 use dialogdesk_store::catalog::OperatorChange;
 
 /// Edit an operator: name, login, role, or deactivate (`active: false`).
+///
+/// Deactivation ends the operator's sessions. Admins cannot deactivate
+/// themselves or give up their own admin role (422): the last admin could
+/// otherwise lock everyone out of administration.
 #[utoipa::path(
     tag = "administration",
     params(IdPath),
@@ -29,7 +33,7 @@ use dialogdesk_store::catalog::OperatorChange;
 )]
 #[patch("/operators/{id}")]
 pub async fn update_operator(
-    _: AdminOperator,
+    AdminOperator(caller): AdminOperator,
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
     Json(body): Json<UpdateOperatorBody>,
@@ -50,8 +54,25 @@ pub async fn update_operator(
         role: body.role,
         active: body.active,
     };
-    let store = state.store.clone();
     let id = OperatorId(path.id);
+    if caller.operator_id() == Some(id) {
+        if body.active == Some(false) {
+            return Err(ApiError::invalid(
+                "active",
+                "you cannot deactivate yourself",
+            ));
+        }
+        if body
+            .role
+            .is_some_and(|role| role != dialogdesk_domain::Role::Admin)
+        {
+            return Err(ApiError::invalid(
+                "role",
+                "you cannot give up your own admin role",
+            ));
+        }
+    }
+    let store = state.store.clone();
     let updated = blocking(move || store.update_operator(id, change)).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
