@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use dialogdesk_domain::{ApiTokenId, OperatorId, Role, Scope};
-use dialogdesk_store::api_tokens::TOKEN_PREFIX;
+use dialogdesk_store::api_tokens::{TokenIdentity, TOKEN_PREFIX};
 use dialogdesk_store::sessions::TicketHolder;
 use dialogdesk_store::Store;
 use std::future::{ready, Ready};
@@ -176,6 +176,7 @@ async fn operator_caller(store: &Store, id: OperatorId, epoch: i64) -> Result<Ca
     let found = web::block(move || store.session_operator(id))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
+    // Matched whole here: a missing operator is a 401, not a 404.
     match found {
         Ok((op, current)) if op.active && epoch == current => Ok(Caller::Operator {
             id: op.id,
@@ -194,37 +195,40 @@ async fn operator_caller(store: &Store, id: OperatorId, epoch: i64) -> Result<Ca
     }
 }
 
-async fn token_caller(store: &Store, secret: String) -> Result<Caller, ApiError> {
-    let store = store.clone();
-    let identity = web::block(move || store.authenticate_token(&secret))
+/// Store work off the async workers.
+async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> dialogdesk_store::StoreResult<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    Ok(web::block(f)
         .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+        .map_err(|e| ApiError::Internal(e.into()))??)
+}
+
+/// The caller of a live API token; `refusal` when it is unknown or revoked.
+fn token_of(identity: Option<TokenIdentity>, refusal: &str) -> Result<Caller, ApiError> {
     identity
         .map(|t| Caller::Token {
             id: t.id,
             scopes: t.scopes,
         })
-        .ok_or_else(|| unauthorized("the API token is unknown or revoked"))
+        .ok_or_else(|| unauthorized(refusal))
+}
+
+async fn token_caller(store: &Store, secret: String) -> Result<Caller, ApiError> {
+    let store = store.clone();
+    let identity = off_thread(move || store.authenticate_token(&secret)).await?;
+    token_of(identity, "the API token is unknown or revoked")
 }
 
 async fn ticket_caller(store: &Store, ticket: String) -> Result<Caller, ApiError> {
     let redeemer = store.clone();
-    let holder = web::block(move || redeemer.redeem_stream_ticket(&ticket))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let holder = off_thread(move || redeemer.redeem_stream_ticket(&ticket)).await?;
     match holder {
         Some(TicketHolder::Operator { id, epoch }) => operator_caller(store, id, epoch).await,
         Some(TicketHolder::ApiToken(id)) => {
             let store = store.clone();
-            let identity = web::block(move || store.api_token_identity(id))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??;
-            identity
-                .map(|t| Caller::Token {
-                    id: t.id,
-                    scopes: t.scopes,
-                })
-                .ok_or_else(|| unauthorized("the API token of this ticket is revoked"))
+            let identity = off_thread(move || store.api_token_identity(id)).await?;
+            token_of(identity, "the API token of this ticket is revoked")
         }
         None => Err(unauthorized(
             "the stream ticket is unknown, used or expired; ask for a new one",
@@ -263,10 +267,9 @@ pub async fn still_valid(store: &Store, caller: &Caller) -> Result<bool, ApiErro
         },
         Caller::Token { id, .. } => {
             let (store, id) = (store.clone(), *id);
-            let identity = web::block(move || store.api_token_identity(id))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??;
-            Ok(identity.is_some())
+            Ok(off_thread(move || store.api_token_identity(id))
+                .await?
+                .is_some())
         }
     }
 }
