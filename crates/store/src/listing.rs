@@ -274,12 +274,7 @@ impl Store {
 
     /// One dialog as the list shows it.
     pub fn dialog(&self, viewer: Option<OperatorId>, id: DialogId) -> StoreResult<DialogListItem> {
-        self.read("dialog", |conn| {
-            let row = crate::dialogs::dialog_row(conn, id)?;
-            hydrate(conn, &[row], viewer)?
-                .pop()
-                .ok_or_else(|| StoreError::not_found("dialog", id.0))
-        })
+        self.read("dialog", |conn| dialog_in(conn, viewer, id))
     }
 
     /// One count per tab. Without filters the nine status counts come from
@@ -475,4 +470,17 @@ pub fn hydrate(
             })
         })
         .collect()
+}
+
+/// One dialog as the list shows it, read on `conn` (inside a write, it is
+/// the state that write leaves).
+pub(crate) fn dialog_in(
+    conn: &mut DbConnection,
+    viewer: Option<OperatorId>,
+    id: DialogId,
+) -> StoreResult<DialogListItem> {
+    let row = crate::dialogs::dialog_row(conn, id)?;
+    hydrate(conn, &[row], viewer)?
+        .pop()
+        .ok_or_else(|| StoreError::not_found("dialog", id.0))
 }

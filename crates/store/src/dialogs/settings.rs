@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::schema::*;
 use crate::time::now;
 use crate::{DbConnection, Store};
-use dialogdesk_domain::wire::SettingsBody;
+use dialogdesk_domain::wire::{DialogListItem, SettingsBody};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 use std::collections::BTreeSet;
@@ -88,42 +88,66 @@ impl Store {
         operator: OperatorId,
         input: &SettingsBody,
     ) -> StoreResult<Applied> {
-        let version = input.version.ok_or_else(|| {
-            StoreError::invalid("version", "send the version the form was based on")
-        })?;
         self.write("save_settings", |conn| {
-            lock_dialog(conn, dialog_id)?;
-            let (row, _) = dialog_state(conn, dialog_id)?;
-            let mut change = SettingsChange::by(operator, version);
-            change.status = input.status;
-            if let Some(assignee) = input.assignee_id {
-                if let Some(id) = assignee {
-                    operator_is_active(conn, id, "assignee_id")?;
-                }
-                change.assignee = Some(assignee);
-            }
-            if let Some(tag_ids) = &input.tag_ids {
-                let wanted: BTreeSet<TagId> = tag_ids.iter().copied().collect();
-                let raw: Vec<i64> = wanted.iter().map(|t| t.0).collect();
-                let found: Vec<i64> = tags::table
-                    .filter(tags::id.eq_any(&raw))
-                    .select(tags::id)
-                    .load(conn)?;
-                if let Some(missing) = raw.iter().find(|id| !found.contains(id)) {
-                    return Err(StoreError::invalid(
-                        "tag_ids",
-                        format!("tag {missing} does not exist"),
-                    ));
-                }
-                change.tags = Some(wanted);
-            }
-            change.placement = placement(conn, &row, input)?;
-            let event = DialogEvent {
-                at: now(),
-                actor: Actor::Operator(operator),
-                kind: EventKind::Settings(change),
-            };
-            apply_event(conn, dialog_id, &event, None)
+            save_settings_in(conn, dialog_id, operator, input)
         })
     }
+
+    /// The save, answering the dialog exactly as this save left it (read in
+    /// the same transaction: with saves racing, a read after the commit
+    /// could show a later save's version and state instead).
+    pub fn save_settings_and_read(
+        &self,
+        dialog_id: DialogId,
+        operator: OperatorId,
+        input: &SettingsBody,
+    ) -> StoreResult<DialogListItem> {
+        self.write("save_settings", |conn| {
+            save_settings_in(conn, dialog_id, operator, input)?;
+            crate::listing::dialog_in(conn, Some(operator), dialog_id)
+        })
+    }
+}
+
+fn save_settings_in(
+    conn: &mut DbConnection,
+    dialog_id: DialogId,
+    operator: OperatorId,
+    input: &SettingsBody,
+) -> StoreResult<Applied> {
+    let version = input
+        .version
+        .ok_or_else(|| StoreError::invalid("version", "send the version the form was based on"))?;
+    lock_dialog(conn, dialog_id)?;
+    let (row, _) = dialog_state(conn, dialog_id)?;
+    let mut change = SettingsChange::by(operator, version);
+    change.status = input.status;
+    if let Some(assignee) = input.assignee_id {
+        if let Some(id) = assignee {
+            operator_is_active(conn, id, "assignee_id")?;
+        }
+        change.assignee = Some(assignee);
+    }
+    if let Some(tag_ids) = &input.tag_ids {
+        let wanted: BTreeSet<TagId> = tag_ids.iter().copied().collect();
+        let raw: Vec<i64> = wanted.iter().map(|t| t.0).collect();
+        let found: Vec<i64> = tags::table
+            .filter(tags::id.eq_any(&raw))
+            .select(tags::id)
+            .load(conn)?;
+        if let Some(missing) = raw.iter().find(|id| !found.contains(id)) {
+            return Err(StoreError::invalid(
+                "tag_ids",
+                format!("tag {missing} does not exist"),
+            ));
+        }
+        change.tags = Some(wanted);
+    }
+    change.placement = placement(conn, &row, input)?;
+    let event = DialogEvent {
+        at: now(),
+        actor: Actor::Operator(operator),
+        kind: EventKind::Settings(change),
+    };
+    apply_event(conn, dialog_id, &event, None)
 }

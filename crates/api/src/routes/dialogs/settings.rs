@@ -38,7 +38,7 @@ fn if_match_version(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     request_body = SettingsBody,
     security(("operator_jwt" = [])),
     responses(
-        (status = 200, description = "Saved; the dialog after the save", body = DialogListItem),
+        (status = 200, description = "Saved; the dialog as this save left it (its version is the one the save produced)", body = DialogListItem),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an operator", body = Problem, content_type = "application/problem+json"),
@@ -79,11 +79,7 @@ pub async fn save_dialog_settings(
     };
     let id = DialogId(path.id);
     let store = state.store.clone();
-    let dialog = blocking(move || {
-        store.save_settings(id, operator, &body)?;
-        store.dialog(Some(operator), id)
-    })
-    .await?;
+    let dialog = blocking(move || store.save_settings_and_read(id, operator, &body)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", format!("\"{}\"", dialog.version)))
         .json(masking::dialog(&caller, dialog)))
