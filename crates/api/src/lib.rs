@@ -4,6 +4,7 @@
 //! the tests do) and reports the port, so tests start the real server.
 
 pub mod auth;
+pub mod blocking;
 pub mod json;
 pub mod live;
 pub mod masking;

@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// Latency buckets, seconds.
@@ -19,11 +19,21 @@ struct Histogram {
     sum: f64,
 }
 
+/// What is read at scrape time from where it is kept, not counted twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Gauges {
+    /// Open live streams (the stream slots held).
+    pub stream_clients: usize,
+    /// Database connections in use.
+    pub pool_in_use: u32,
+    /// Idle database connections.
+    pub pool_idle: u32,
+}
+
 /// The process's metrics.
 #[derive(Default)]
 pub struct Metrics {
     http: Mutex<BTreeMap<(String, String, u16), Histogram>>,
-    stream_clients: AtomicI64,
     events_published: AtomicU64,
 }
 
@@ -43,18 +53,18 @@ impl Metrics {
         h.sum += seconds;
     }
 
-    /// A stream client connected (+1) or left (-1).
-    pub fn stream_clients(&self, delta: i64) {
-        self.stream_clients.fetch_add(delta, Ordering::Relaxed);
-    }
-
     /// The relay published one event.
     pub fn event_published(&self) {
         self.events_published.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The text exposition.
-    pub fn render(&self, pool_in_use: u32, pool_idle: u32) -> String {
+    /// The text exposition, with the gauges read now from what holds them.
+    pub fn render(&self, gauges: Gauges) -> String {
+        let Gauges {
+            stream_clients,
+            pool_in_use,
+            pool_idle,
+        } = gauges;
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -94,11 +104,7 @@ impl Metrics {
             "# HELP dialogdesk_stream_clients Connected server-sent-event clients."
         );
         let _ = writeln!(out, "# TYPE dialogdesk_stream_clients gauge");
-        let _ = writeln!(
-            out,
-            "dialogdesk_stream_clients {}",
-            self.stream_clients.load(Ordering::Relaxed)
-        );
+        let _ = writeln!(out, "dialogdesk_stream_clients {stream_clients}");
         let _ = writeln!(out, "# HELP dialogdesk_live_events_published_total Live events relayed to this process's streams.");
         let _ = writeln!(out, "# TYPE dialogdesk_live_events_published_total counter");
         let _ = writeln!(
@@ -166,8 +172,8 @@ pub fn may_read(
 ) -> bool {
     match token {
         Some(token) => authorization
-            .and_then(|a| a.strip_prefix("Bearer "))
-            .is_some_and(|given| same_secret(given.trim(), token)),
+            .and_then(crate::auth::bearer_value)
+            .is_some_and(|given| same_secret(given, token)),
         None => peer.is_some_and(|ip| ip.is_loopback()),
     }
 }
@@ -189,6 +195,7 @@ pub async fn metrics(
     req: actix_web::HttpRequest,
     metrics: web::Data<Metrics>,
     token: web::Data<MetricsToken>,
+    slots: web::Data<crate::live::slots::StreamSlots>,
     state: web::Data<crate::state::AppState>,
 ) -> Result<HttpResponse, crate::problem::ApiError> {
     let authorization = req
@@ -205,10 +212,14 @@ pub async fn metrics(
         )
         .with_header("WWW-Authenticate", "Bearer"));
     }
-    let (in_use, idle) = state.store.pool_state();
+    let (pool_in_use, pool_idle) = state.store.pool_state();
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(in_use, idle)))
+        .body(metrics.render(Gauges {
+            stream_clients: slots.open(),
+            pool_in_use,
+            pool_idle,
+        })))
 }
 
 #[cfg(test)]

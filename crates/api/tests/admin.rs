@@ -465,15 +465,7 @@ async fn an_admin_cannot_lock_themselves_out(app: TestApp) {
     }
     assert_eq!(app.get("/api/v1/me", &app.admin).await["role"], "admin");
     // Another admin's account is theirs to change.
-    let (code, _) = app
-        .send(
-            Method::PATCH,
-            &format!("/api/v1/operators/{}", app.head_id),
-            &app.admin,
-            json!({"active": false}),
-        )
-        .await;
-    assert_eq!(code, StatusCode::OK);
+    assert_eq!(app.set_active(app.head_id, false).await, StatusCode::OK);
 }
 
 /// A path that exists with other methods answers 405 and lists them in

@@ -369,15 +369,7 @@ async fn bad_credentials_get_401(app: TestApp) {
     }
 
     // A deactivated operator's token stops working at once.
-    let (code, _) = app
-        .send(
-            Method::PATCH,
-            &format!("/api/v1/operators/{}", app.operator_id),
-            &app.admin,
-            json!({"active": false}),
-        )
-        .await;
-    assert_eq!(code, StatusCode::OK);
+    assert_eq!(app.set_active(app.operator_id, false).await, StatusCode::OK);
     assert_eq!(
         app.call(Method::GET, "/api/v1/me", &app.operator, None)
             .await

@@ -197,18 +197,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
     // page, still exactly what was missed, in order.
     let away_from = next.id.unwrap();
     drop(again);
-    for n in 0..120 {
-        app.inbound(lead_message(
-            c.telegram,
-            &format!("lead-{n}"),
-            "Lead",
-            None,
-            "text",
-            "hi",
-            None,
-        ))
-        .await;
-    }
+    app.new_leads_say_hi(c.telegram, "lead", 120).await;
     let expected: Vec<i64> = app
         .store
         .live_events_after(away_from, 10_000)
@@ -230,18 +219,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed(app: TestApp) {
 
 async fn a_client_asking_for_pruned_events_is_told_to_resync(app: TestApp) {
     let c = app.catalog().await;
-    for n in 0..3 {
-        app.inbound(lead_message(
-            c.whatsapp,
-            &format!("chat-{n}"),
-            "Lead",
-            None,
-            "text",
-            "hi",
-            None,
-        ))
-        .await;
-    }
+    app.new_leads_say_hi(c.whatsapp, "chat", 3).await;
     // Keep only the newest event.
     app.store
         .prune_live_events(1, chrono::Duration::minutes(5))

@@ -4,8 +4,8 @@
 //! credential in a URL.
 
 use crate::api_tokens::secret_hash;
-use crate::catalog::operator;
 use crate::error::{StoreError, StoreResult};
+use crate::models::OperatorRow;
 use crate::schema::*;
 use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
@@ -17,6 +17,15 @@ use rand::Rng;
 /// Every stream ticket starts with this (an API token with `ddt_`, a JWT
 /// with `ey`), so a value is recognised for what it is.
 pub const TICKET_PREFIX: &str = "dst_";
+
+/// An operator with the token epoch their JWTs must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Who.
+    pub operator: Operator,
+    /// The current epoch: tokens of an older one are ended.
+    pub token_epoch: i64,
+}
 
 /// Who a stream ticket was issued to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,15 +54,19 @@ pub(crate) fn end_sessions(conn: &mut DbConnection, id: OperatorId) -> StoreResu
 
 impl Store {
     /// An operator (active or not) with the current token epoch, for
-    /// checking a JWT.
-    pub fn session_operator(&self, id: OperatorId) -> StoreResult<(Operator, i64)> {
+    /// checking a JWT: one query, as it runs on every authenticated request.
+    pub fn session_operator(&self, id: OperatorId) -> StoreResult<Session> {
         self.read("session_operator", |conn| {
-            let found = operator(conn, id)?;
-            let epoch = operators::table
+            let (row, token_epoch): (OperatorRow, i64) = operators::table
                 .find(id.0)
-                .select(operators::token_epoch)
-                .first(conn)?;
-            Ok((found, epoch))
+                .select((OperatorRow::as_select(), operators::token_epoch))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| StoreError::not_found("operator", id.0))?;
+            Ok(Session {
+                operator: row.into_operator()?,
+                token_epoch,
+            })
         })
     }
 

@@ -492,7 +492,7 @@ fn operators_log_in_with_their_password_only_while_active(db: &TestDb) {
     assert_eq!(
         s.verify_login("ALICE@test.local", "password-123")
             .unwrap()
-            .map(|o| o.id),
+            .map(|s| s.operator.id),
         Some(c.alice)
     );
     assert!(s

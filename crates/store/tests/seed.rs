@@ -49,7 +49,7 @@ fn the_demo_set_fills_every_tab_and_every_operator_finished_some(db: &TestDb) {
         assert_eq!(
             s.verify_login(login.email, login.password)
                 .unwrap()
-                .map(|o| o.role),
+                .map(|s| s.operator.role),
             Some(login.role)
         );
     }

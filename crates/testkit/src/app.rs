@@ -237,6 +237,37 @@ impl TestApp {
         (status, value)
     }
 
+    /// `count` new leads on `channel` (chat ids `<prefix>-0`, `<prefix>-1`,
+    /// …) each say "hi".
+    pub async fn new_leads_say_hi(&self, channel: i64, prefix: &str, count: usize) {
+        for n in 0..count {
+            let (status, body) = self
+                .inbound(lead_message(
+                    channel,
+                    &format!("{prefix}-{n}"),
+                    "Lead",
+                    None,
+                    "text",
+                    "hi",
+                    None,
+                ))
+                .await;
+            assert!(status.is_success(), "{status} {body}");
+        }
+    }
+
+    /// The admin (de)activates an operator; the answer's status.
+    pub async fn set_active(&self, operator: i64, active: bool) -> StatusCode {
+        self.send(
+            Method::PATCH,
+            &format!("/api/v1/operators/{operator}"),
+            &self.admin,
+            serde_json::json!({ "active": active }),
+        )
+        .await
+        .0
+    }
+
     /// A typed request body (a wire type), the answer as raw JSON.
     pub async fn call_typed(
         &self,

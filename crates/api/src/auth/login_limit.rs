@@ -197,8 +197,9 @@ impl LoginLimiter {
         })
     }
 
-    /// Keys held now (for tests of the bound).
-    pub fn entries(&self) -> (usize, usize) {
+    /// Keys held now (for the test of the bound).
+    #[cfg(test)]
+    fn entries(&self) -> (usize, usize) {
         let tables = self.lock();
         (tables.pairs.entries.len(), tables.addresses.entries.len())
     }

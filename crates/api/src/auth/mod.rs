@@ -8,6 +8,7 @@
 pub mod jwt;
 pub mod login_limit;
 
+use crate::blocking::blocking;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -17,7 +18,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use dialogdesk_domain::{ApiTokenId, OperatorId, Role, Scope};
 use dialogdesk_store::api_tokens::{TokenIdentity, TOKEN_PREFIX};
-use dialogdesk_store::sessions::TicketHolder;
+use dialogdesk_store::sessions::{Session, TicketHolder};
 use dialogdesk_store::Store;
 use std::future::{ready, Ready};
 use std::sync::Mutex;
@@ -113,6 +114,15 @@ enum Credential {
     Ticket(String),
 }
 
+/// The token of an `Authorization` value of the Bearer scheme (the scheme
+/// name is case-insensitive, as HTTP says).
+pub fn bearer_value(authorization: &str) -> Option<&str> {
+    let (scheme, token) = authorization.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
 fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
     web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
@@ -127,12 +137,9 @@ fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
         .get("Authorization")
         .and_then(|v| v.to_str().ok())
     {
-        return match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                Ok(Credential::Bearer(token.trim().to_owned()))
-            }
-            _ => Err(unauthorized("send `Authorization: Bearer <token>`")),
-        };
+        return bearer_value(value)
+            .map(|token| Credential::Bearer(token.to_owned()))
+            .ok_or_else(|| unauthorized("send `Authorization: Bearer <token>`"));
     }
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let safe = matches!(
@@ -168,40 +175,43 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))
 }
 
-/// The operator of a JWT, if the operator is active and the token's epoch
-/// is the current one (an older one was ended by logout, a password reset
-/// or deactivation).
-async fn operator_caller(store: &Store, id: OperatorId, epoch: i64) -> Result<Caller, ApiError> {
+/// The operator's session; `None` when the operator no longer exists.
+async fn session_of(store: &Store, id: OperatorId) -> Result<Option<Session>, ApiError> {
     let store = store.clone();
-    let found = web::block(move || store.session_operator(id))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    // Matched whole here: a missing operator is a 401, not a 404.
-    match found {
-        Ok((op, current)) if op.active && epoch == current => Ok(Caller::Operator {
-            id: op.id,
-            name: op.name,
-            role: op.role,
-            epoch,
-        }),
-        Ok((op, _)) if !op.active => Err(unauthorized("this operator is deactivated")),
-        Ok(_) => Err(unauthorized(
-            "this session has ended (logout or password change); log in again",
-        )),
-        Err(dialogdesk_store::StoreError::NotFound { .. }) => {
-            Err(unauthorized("the operator of this token no longer exists"))
-        }
-        Err(e) => Err(e.into()),
+    blocking(move || match store.session_operator(id) {
+        Ok(session) => Ok(Some(session)),
+        Err(dialogdesk_store::StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    })
+    .await
+}
+
+/// Why a JWT of `epoch` may not act for this session; `None` when it may
+/// (an older epoch was ended by logout, a password reset or deactivation).
+fn session_refusal(session: &Session, epoch: i64) -> Option<&'static str> {
+    if !session.operator.active {
+        Some("this operator is deactivated")
+    } else if session.token_epoch != epoch {
+        Some("this session has ended (logout or password change); log in again")
+    } else {
+        None
     }
 }
 
-/// Store work off the async workers.
-async fn off_thread<T: Send + 'static>(
-    f: impl FnOnce() -> dialogdesk_store::StoreResult<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    Ok(web::block(f)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??)
+/// The operator of a JWT, if the session it belongs to is still on.
+async fn operator_caller(store: &Store, id: OperatorId, epoch: i64) -> Result<Caller, ApiError> {
+    let Some(session) = session_of(store, id).await? else {
+        return Err(unauthorized("the operator of this token no longer exists"));
+    };
+    if let Some(refusal) = session_refusal(&session, epoch) {
+        return Err(unauthorized(refusal));
+    }
+    Ok(Caller::Operator {
+        id,
+        name: session.operator.name,
+        role: session.operator.role,
+        epoch,
+    })
 }
 
 /// The caller of a live API token; `refusal` when it is unknown or revoked.
@@ -216,18 +226,18 @@ fn token_of(identity: Option<TokenIdentity>, refusal: &str) -> Result<Caller, Ap
 
 async fn token_caller(store: &Store, secret: String) -> Result<Caller, ApiError> {
     let store = store.clone();
-    let identity = off_thread(move || store.authenticate_token(&secret)).await?;
+    let identity = blocking(move || store.authenticate_token(&secret)).await?;
     token_of(identity, "the API token is unknown or revoked")
 }
 
 async fn ticket_caller(store: &Store, ticket: String) -> Result<Caller, ApiError> {
     let redeemer = store.clone();
-    let holder = off_thread(move || redeemer.redeem_stream_ticket(&ticket)).await?;
+    let holder = blocking(move || redeemer.redeem_stream_ticket(&ticket)).await?;
     match holder {
         Some(TicketHolder::Operator { id, epoch }) => operator_caller(store, id, epoch).await,
         Some(TicketHolder::ApiToken(id)) => {
             let store = store.clone();
-            let identity = off_thread(move || store.api_token_identity(id)).await?;
+            let identity = blocking(move || store.api_token_identity(id)).await?;
             token_of(identity, "the API token of this ticket is revoked")
         }
         None => Err(unauthorized(
@@ -260,14 +270,12 @@ async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
 /// stream asks this now and then and ends when the answer turns to no.
 pub async fn still_valid(store: &Store, caller: &Caller) -> Result<bool, ApiError> {
     match caller {
-        Caller::Operator { id, epoch, .. } => match operator_caller(store, *id, *epoch).await {
-            Ok(_) => Ok(true),
-            Err(ApiError::Problem(problem, _)) if problem.status == 401 => Ok(false),
-            Err(e) => Err(e),
-        },
+        Caller::Operator { id, epoch, .. } => Ok(session_of(store, *id)
+            .await?
+            .is_some_and(|session| session_refusal(&session, *epoch).is_none())),
         Caller::Token { id, .. } => {
             let (store, id) = (store.clone(), *id);
-            Ok(off_thread(move || store.api_token_identity(id))
+            Ok(blocking(move || store.api_token_identity(id))
                 .await?
                 .is_some())
         }

@@ -81,6 +81,11 @@ impl StreamSlots {
         }
     }
 
+    /// Streams open now (the `dialogdesk_stream_clients` gauge).
+    pub fn open(&self) -> usize {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).total
+    }
+
     /// A place for one more stream of `caller`, if both bounds allow.
     pub fn take(&self, caller: &Caller) -> Result<Slot, Full> {
         let holder = match caller {

@@ -13,9 +13,7 @@ pub mod spa;
 pub mod stream;
 
 use crate::problem::ApiError;
-use actix_web::web;
 use dialogdesk_domain::{InvalidValue, WebUrl};
-use dialogdesk_store::StoreResult;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Every `/api/v1` operation.
@@ -43,12 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(admin::configure);
 }
 
-/// Runs blocking database work off the async workers.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    Ok(web::block(f).await??)
-}
+pub use crate::blocking::blocking;
 
 /// Checks a page size: 1 to 200, 50 when absent.
 pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
@@ -67,17 +60,9 @@ pub fn field<T>(field: &'static str, parsed: Result<T, InvalidValue>) -> Result<
 /// Checks a search text: 3 to 100 characters once trimmed (see
 /// `wire::search` for why there is a floor).
 pub fn search_text(q: Option<&str>) -> Result<(), ApiError> {
-    use dialogdesk_domain::wire::search::{MAX, MIN};
-    match q.map(|q| q.trim().chars().count()) {
-        Some(n) if n < MIN => Err(ApiError::invalid(
-            "q",
-            format!("a search needs at least {MIN} characters"),
-        )),
-        Some(n) if n > MAX => Err(ApiError::invalid(
-            "q",
-            format!("a search is at most {MAX} characters"),
-        )),
-        _ => Ok(()),
+    match q.and_then(dialogdesk_domain::wire::search::refusal) {
+        Some(refusal) => Err(ApiError::invalid("q", refusal)),
+        None => Ok(()),
     }
 }
 

@@ -220,11 +220,20 @@ pub mod search {
     /// The longest search.
     pub const MAX: usize = 100;
 
-    /// The search a search box's text asks for: trimmed, `None` when too
-    /// short to search (the web app then lists without searching).
+    /// Why `q` is not a search the API takes, if it is not.
+    pub fn refusal(q: &str) -> Option<String> {
+        match q.trim().chars().count() {
+            n if n < MIN => Some(format!("a search needs at least {MIN} characters")),
+            n if n > MAX => Some(format!("a search is at most {MAX} characters")),
+            _ => None,
+        }
+    }
+
+    /// The search a search box's text asks for: trimmed, `None` when the
+    /// API would refuse it (the web app then lists without searching).
     pub fn of_box(text: &str) -> Option<String> {
         let text = text.trim();
-        (text.chars().count() >= MIN).then(|| text.to_owned())
+        refusal(text).is_none().then(|| text.to_owned())
     }
 }
 

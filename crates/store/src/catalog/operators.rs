@@ -4,6 +4,7 @@ use super::unique_or;
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
+use crate::sessions::Session;
 use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
 use argon2::password_hash::{
@@ -182,23 +183,31 @@ impl Store {
         })
     }
 
-    /// The active operator with this login and password, if any. The same
+    /// The active operator with this login and password, if any, with the
+    /// token epoch a new JWT carries. The same
     /// `None` for an unknown login, a wrong password and an inactive
     /// operator, so the answer does not tell which logins exist.
-    pub fn verify_login(&self, email: &str, password: &str) -> StoreResult<Option<Operator>> {
+    pub fn verify_login(&self, email: &str, password: &str) -> StoreResult<Option<Session>> {
         let email = email.trim().to_lowercase();
-        let found: Option<(OperatorRow, String)> = self.read("verify_login", |conn| {
+        let found: Option<(OperatorRow, String, i64)> = self.read("verify_login", |conn| {
             Ok(operators::table
                 .filter(operators::email.eq(&email))
-                .select((OperatorRow::as_select(), operators::password_hash))
+                .select((
+                    OperatorRow::as_select(),
+                    operators::password_hash,
+                    operators::token_epoch,
+                ))
                 .first(conn)
                 .optional()?)
         })?;
         match found {
-            Some((row, hash)) => {
+            Some((row, hash, token_epoch)) => {
                 let matches = password_matches(password, &hash);
                 if row.active && matches {
-                    Ok(Some(row.into_operator()?))
+                    Ok(Some(Session {
+                        operator: row.into_operator()?,
+                        token_epoch,
+                    }))
                 } else {
                     Ok(None)
                 }

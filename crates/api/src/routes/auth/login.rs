@@ -10,6 +10,7 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use dialogdesk_domain::wire::{LoginRequest, LoginResponse, Me};
+use dialogdesk_store::sessions::Session;
 use std::time::Duration;
 
 /// How long a login waits for a free password check before it is told to
@@ -79,16 +80,16 @@ pub async fn login(
     })?;
     let store = state.store.clone();
     let (email, password) = (body.email.clone(), body.password);
-    let operator = blocking(move || {
+    let session = blocking(move || {
         let _permit = permit;
-        let Some(operator) = store.verify_login(&email, &password)? else {
-            return Ok(None);
-        };
-        let (_, epoch) = store.session_operator(operator.id)?;
-        Ok(Some((operator, epoch)))
+        store.verify_login(&email, &password)
     })
     .await?;
-    let Some((operator, epoch)) = operator else {
+    let Some(Session {
+        operator,
+        token_epoch,
+    }) = session
+    else {
         // The attempt stays counted.
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -99,7 +100,7 @@ pub async fn login(
     attempt.succeeded();
     let access_token = state
         .jwt
-        .issue(operator.id, operator.role, epoch)
+        .issue(operator.id, operator.role, token_epoch)
         .map_err(ApiError::Internal)?;
     let cookie = Cookie::build(SESSION_COOKIE, access_token.clone())
         .path("/api")

@@ -4,7 +4,6 @@ use crate::auth::{still_valid, Caller, Reader};
 use crate::live::relay::{EventBuilder, LiveHub};
 use crate::live::slots::{Full, Slot, StreamSlots};
 use crate::live::{LiveEvent, Shared};
-use crate::metrics::Metrics;
 use crate::problem::{ApiError, Problem};
 use crate::routes::blocking;
 use crate::state::AppState;
@@ -27,15 +26,6 @@ pub const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Asked of clients before they reconnect.
 const RETRY_MS: u32 = 2000;
 
-/// Counts connected clients for `/metrics`.
-struct ClientGuard(Arc<Metrics>);
-
-impl Drop for ClientGuard {
-    fn drop(&mut self) {
-        self.0.stream_clients(-1);
-    }
-}
-
 struct Stream {
     caller: Caller,
     store: dialogdesk_store::Store,
@@ -47,7 +37,7 @@ struct Stream {
     last: i64,
     heartbeat: tokio::time::Interval,
     opened: bool,
-    _client: ClientGuard,
+    /// Given back when the stream ends; also what `/metrics` counts.
     _slot: Slot,
 }
 
@@ -130,7 +120,6 @@ pub async fn open_stream(
     req: HttpRequest,
     state: web::Data<AppState>,
     hub: web::Data<LiveHub>,
-    metrics: web::Data<Metrics>,
     slots: web::Data<StreamSlots>,
     params: web::Query<StreamParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -180,7 +169,6 @@ pub async fn open_stream(
         Ok((VecDeque::new(), after, Some(after)))
     })
     .await?;
-    metrics.stream_clients(1);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.reset();
     let start = Stream {
@@ -193,7 +181,6 @@ pub async fn open_stream(
         last,
         heartbeat,
         opened: false,
-        _client: ClientGuard(metrics.into_inner()),
         _slot: slot,
     };
     let body = body_stream::unfold(start, |mut s| async move {
