@@ -5,7 +5,7 @@ use crate::error::StoreResult;
 use crate::models::*;
 use crate::schema::*;
 use crate::time::to_db;
-use crate::Store;
+use crate::{DbConnection, Store};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use dialogdesk_domain::wire::{
     FinishedByOperator, FinishedOnChannel, FinishedOnDay, ManagerStats, OperatorRef,
@@ -131,6 +131,11 @@ impl Store {
     }
 
     /// Per-manager stats over the range, for every operator with activity.
+    ///
+    /// Aggregated by the database (three grouped queries), so memory stays
+    /// bounded by operators × days whatever the range holds: a year of
+    /// traffic is millions of messages, which must not be loaded to count
+    /// them.
     pub fn manager_stats(&self, range: &Range) -> StoreResult<Vec<ManagerStats>> {
         self.read("manager_stats", |conn| {
             let names: HashMap<i64, String> = operators::table
@@ -139,68 +144,157 @@ impl Store {
                 .into_iter()
                 .collect();
             let mut stats: BTreeMap<i64, ManagerStats> = BTreeMap::new();
-            // Taken: timeline entries that set the assignee.
-            let taken: Vec<(String, NaiveDateTime)> = events::table
-                .filter(events::kind.eq("assignee_changed"))
-                .filter(events::created_at.ge(to_db(range.from)))
-                .filter(events::created_at.lt(to_db(range.to)))
-                .select((events::after_value, events::created_at))
-                .load(conn)?;
-            for (after, at) in taken {
-                if let Ok(Some(id)) = serde_json::from_str::<Option<i64>>(&after) {
+            for taken in taken_per_operator_day(conn, range)? {
+                // `after_value` is the JSON of the new assignee: an id, or
+                // `null` (filtered out by the query) for "nobody".
+                if let Ok(id) = serde_json::from_str::<i64>(&taken.assignee) {
                     *stats_entry(&mut stats, &names, id)
                         .taken_per_day
-                        .entry(range.day_of(at))
-                        .or_default() += 1;
+                        .entry(taken.day)
+                        .or_default() += taken.taken;
                 }
             }
-            // Messages in the range, in order per dialog, for counts and response times.
-            let messages: Vec<(i64, String, Option<i64>, NaiveDateTime)> = messages::table
+            let sent: Vec<(Option<i64>, i64)> = messages::table
                 .filter(messages::sent_at.ge(to_db(range.from)))
                 .filter(messages::sent_at.lt(to_db(range.to)))
-                .filter(messages::author.ne("bot"))
-                .select((
-                    messages::dialog_id,
-                    messages::author,
-                    messages::operator_id,
-                    messages::sent_at,
-                ))
-                .order_by((messages::dialog_id, messages::sent_at, messages::id))
+                .filter(messages::author.eq(Author::Operator.as_str()))
+                .filter(messages::operator_id.is_not_null())
+                .group_by(messages::operator_id)
+                .select((messages::operator_id, count_star()))
                 .load(conn)?;
-            let mut responses: HashMap<i64, Vec<f64>> = HashMap::new();
-            let mut waiting_since: Option<(i64, NaiveDateTime)> = None;
-            for (dialog, author, operator, at) in messages {
-                if waiting_since.is_some_and(|(d, _)| d != dialog) {
-                    waiting_since = None;
-                }
-                match (author.as_str(), operator) {
-                    // The turn starts at the lead's first unanswered message.
-                    ("lead", _) if waiting_since.is_none() => waiting_since = Some((dialog, at)),
-                    ("operator", Some(op)) => {
-                        stats_entry(&mut stats, &names, op).messages_sent += 1;
-                        if let Some((_, since)) = waiting_since.take() {
-                            responses
-                                .entry(op)
-                                .or_default()
-                                .push((at - since).num_milliseconds() as f64 / 1000.0);
-                        }
-                    }
-                    _ => {}
+            for (operator, count) in sent {
+                if let Some(id) = operator {
+                    stats_entry(&mut stats, &names, id).messages_sent = count;
                 }
             }
-            for (op, mut times) in responses {
-                times.sort_by(f64::total_cmp);
-                let mid = times.len() / 2;
-                let median = if times.len() % 2 == 1 {
-                    times[mid]
-                } else {
-                    (times[mid - 1] + times[mid]) / 2.0
-                };
-                stats_entry(&mut stats, &names, op).median_first_response_seconds = Some(median);
+            for median in median_first_responses(conn, range)? {
+                stats_entry(&mut stats, &names, median.operator_id).median_first_response_seconds =
+                    Some(median.seconds);
             }
             Ok(stats.into_values().collect())
         })
     }
+}
+
+/// Assignments to one operator on one day (in the range's offset).
+#[derive(QueryableByName)]
+struct TakenOnDay {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    assignee: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    day: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    taken: i64,
+}
+
+/// Timeline entries that set the assignee, counted per new assignee and
+/// local day. Days are cut in SQL: the two databases shift a timestamp by
+/// minutes differently.
+fn taken_per_operator_day(conn: &mut DbConnection, range: &Range) -> StoreResult<Vec<TakenOnDay>> {
+    use diesel::sql_types::{Integer, Text, Timestamp};
+    const FILTER: &str = "FROM events WHERE kind = 'assignee_changed' AND after_value <> 'null'";
+    let (from, to) = (to_db(range.from), to_db(range.to));
+    Ok(match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(format!(
+            "SELECT after_value AS assignee, \
+                    (created_at + make_interval(mins => $3))::date AS day, \
+                    COUNT(*) AS taken \
+             {FILTER} AND created_at >= $1 AND created_at < $2 GROUP BY 1, 2"
+        ))
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .bind::<Integer, _>(range.utc_offset_minutes)
+        .load(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
+            "SELECT after_value AS assignee, date(created_at, ?) AS day, COUNT(*) AS taken \
+             {FILTER} AND created_at >= ? AND created_at < ? GROUP BY 1, 2"
+        ))
+        .bind::<Text, _>(format!("{:+} minutes", range.utc_offset_minutes))
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .load(sqlite)?,
+    })
+}
+
+/// One operator's median first response.
+#[derive(QueryableByName)]
+struct MedianResponse {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    operator_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    seconds: f64,
+}
+
+/// The median time from the start of a lead's turn to the operator's reply,
+/// per operator, in seconds (to the millisecond).
+///
+/// Within the range and one dialog, leaving out bot messages and operator
+/// messages without an operator: a turn starts at a lead message that does
+/// not follow another lead message, and an operator message that follows a
+/// lead message answers the turn that started last. The median is the
+/// middle response (the mean of the two middle ones for an even count).
+const MEDIAN_FIRST_RESPONSES: &str = "
+WITH conversation AS (
+    SELECT id, dialog_id, author, operator_id, sent_at,
+           LAG(author) OVER (PARTITION BY dialog_id ORDER BY sent_at, id) AS previous_author
+    FROM messages
+    WHERE sent_at >= :from AND sent_at < :to
+      AND (author = 'lead' OR (author = 'operator' AND operator_id IS NOT NULL))
+), turns AS (
+    SELECT author, operator_id, sent_at, previous_author,
+           MAX(CASE WHEN author = 'lead' AND (previous_author IS NULL OR previous_author <> 'lead')
+                    THEN sent_at END)
+             OVER (PARTITION BY dialog_id ORDER BY sent_at, id
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS turn_started
+    FROM conversation
+), responses AS (
+    SELECT operator_id, :seconds AS seconds
+    FROM turns
+    WHERE author = 'operator' AND previous_author = 'lead'
+), ranked AS (
+    SELECT operator_id, seconds,
+           ROW_NUMBER() OVER (PARTITION BY operator_id ORDER BY seconds) AS position,
+           COUNT(*) OVER (PARTITION BY operator_id) AS total
+    FROM responses
+)
+SELECT operator_id, AVG(seconds) AS seconds
+FROM ranked
+WHERE position IN ((total + 1) / 2, (total + 2) / 2)
+GROUP BY operator_id";
+
+fn median_first_responses(
+    conn: &mut DbConnection,
+    range: &Range,
+) -> StoreResult<Vec<MedianResponse>> {
+    use diesel::sql_types::Timestamp;
+    let (from, to) = (to_db(range.from), to_db(range.to));
+    Ok(match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(
+            MEDIAN_FIRST_RESPONSES
+                .replace(":from", "$1")
+                .replace(":to", "$2")
+                .replace(
+                    ":seconds",
+                    "(FLOOR(EXTRACT(EPOCH FROM (sent_at - turn_started)) * 1000) / 1000)::float8",
+                ),
+        )
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .load(pg)?,
+        // SQLite keeps a time as whole milliseconds inside julianday().
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(
+            MEDIAN_FIRST_RESPONSES
+                .replace(":from", "?")
+                .replace(":to", "?")
+                .replace(
+                    ":seconds",
+                    "ROUND((julianday(sent_at) - julianday(turn_started)) * 86400000.0) / 1000.0",
+                ),
+        )
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .load(sqlite)?,
+    })
 }
 
 /// The stats of one operator, created empty on first use.
