@@ -20,10 +20,11 @@ fn counts_are_one_flat_object_with_a_key_per_tab() {
     let counts = Counts {
         statuses,
         favourites: 1,
+        capped: false,
     };
     let value = serde_json::to_value(counts).unwrap();
     let object = value.as_object().unwrap();
-    assert_eq!(object.len(), 11, "{value}");
+    assert_eq!(object.len(), 12, "{value}: tabs, favourites and capped");
     assert_eq!(
         (value["manual"].clone(), value["favourites"].clone()),
         (json!(3), json!(1))

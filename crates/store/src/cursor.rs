@@ -18,6 +18,8 @@ pub enum CursorKey {
     Text(String),
     /// A time.
     Time(NaiveDateTime),
+    /// A text, then a time (a status, then the last message's time).
+    TextTime(String, NaiveDateTime),
 }
 
 /// Where the next page starts.
@@ -81,31 +83,51 @@ impl Cursor {
             _ => Err(StoreError::invalid("cursor", "malformed cursor")),
         }
     }
+
+    /// The text of a text-then-time key.
+    pub fn pair_text(&self) -> StoreResult<String> {
+        match &self.key {
+            CursorKey::TextTime(text, _) => Ok(text.clone()),
+            _ => Err(StoreError::invalid("cursor", "malformed cursor")),
+        }
+    }
+
+    /// The time of a text-then-time key.
+    pub fn pair_time(&self) -> StoreResult<NaiveDateTime> {
+        match &self.key {
+            CursorKey::TextTime(_, time) => Ok(*time),
+            _ => Err(StoreError::invalid("cursor", "malformed cursor")),
+        }
+    }
 }
 
-/// Applies keyset paging and ordering on `($key, $id)` to a boxed query.
-/// `$cursor` is the decoded `Option<Cursor>`; `$value` reads its key
-/// (`Cursor::time`, `Cursor::text` or `Cursor::int`), refusing a cursor of
-/// another shape. Use inside a function returning `StoreResult`.
+/// Applies keyset paging and ordering on `(key columns…, dialogs.id)` to a
+/// boxed query. Each key is `(column, "its SQL name", SQL type, reader)`;
+/// the reader takes the decoded cursor's key (`Cursor::time`, `Cursor::text`,
+/// `Cursor::int`, …), refusing a cursor of another shape. Use inside a
+/// function returning `StoreResult`.
+///
+/// The "after the cursor" condition is a row comparison, `(k, id) < (?, ?)`:
+/// PostgreSQL and SQLite both turn it into a range of the index on
+/// `(k, id)` (also behind equality columns, e.g. `status = ?` on
+/// `(status, k, id)`), so page 1,000 costs what page 1 costs. The same
+/// condition spelled `k < ? OR (k = ? AND id < ?)` is not an index range
+/// for either planner.
 macro_rules! keyset {
-    ($query:expr, $key:expr, $id:expr, $cursor:expr, $value:path, $order:expr) => {{
+    ($query:expr, $cursor:expr, $order:expr, $( ($column:expr, $sql:literal, $sql_type:ty, $value:expr) ),+ $(,)?) => {{
         let mut query = $query;
         let descending = $order == dialogdesk_domain::wire::Order::Desc;
-        let after = match $cursor {
-            Some(cursor) => Some(($value(cursor)?, cursor.id)),
-            None => None,
-        };
-        if let Some((key, id)) = after {
-            query = if descending {
-                query.filter($key.lt(key.clone()).or($key.eq(key).and($id.lt(id))))
-            } else {
-                query.filter($key.gt(key.clone()).or($key.eq(key).and($id.gt(id))))
-            };
+        if let Some(cursor) = $cursor {
+            let op = if descending { "<" } else { ">" };
+            let columns = [$($sql),+].join(", ");
+            let after = diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("({columns}, dialogs.id) {op} ("));
+            $( let after = after.bind::<$sql_type, _>($value(cursor)?).sql(", "); )+
+            query = query.filter(after.bind::<diesel::sql_types::BigInt, _>(cursor.id).sql(")"));
         }
         if descending {
-            query.order_by(($key.desc(), $id.desc()))
+            query.order_by(($($column.desc(),)+ dialogs::id.desc()))
         } else {
-            query.order_by(($key.asc(), $id.asc()))
+            query.order_by(($($column.asc(),)+ dialogs::id.asc()))
         }
     }};
 }

@@ -2,6 +2,7 @@
 //! and the per-tab counts.
 
 use crate::cursor::{keyset, page_of, Cursor, CursorKey};
+use crate::dialogs::facets;
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
@@ -9,11 +10,12 @@ use crate::time::from_db;
 use crate::{DbConnection, Store};
 use dialogdesk_domain::wire::{
     ChannelRef, Counts, DialogFilter, DialogListItem, DialogSort, FlowRef, OperatorRef, Order,
-    Page, StatusCounts,
+    Page, StatusCounts, COUNT_CAP,
 };
 use dialogdesk_domain::*;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
 use std::collections::{HashMap, HashSet};
 
 /// How far the digits of a search reach into phone numbers.
@@ -101,8 +103,8 @@ impl Search {
     }
 }
 
-/// Keeps the rows whose client matches the search. The query must join
-/// `clients`. SQLite answers through its FTS5 trigram table, PostgreSQL
+/// Keeps the rows whose client matches the search, by a subquery on the
+/// clients (no join: the list walks an index of `dialogs`). SQLite answers through its FTS5 trigram table, PostgreSQL
 /// through the trigram GIN indexes on `clients`; both serve `LIKE '%…%'`.
 macro_rules! filter_by_search {
     ($query:expr, $client_id:expr, $search:expr, $sqlite:expr) => {{
@@ -125,13 +127,22 @@ macro_rules! filter_by_search {
                         .filter(clients_search::search_name.like(name)),
                 ),
             ),
-            // PostgreSQL: the query joins `clients`, so its columns filter directly.
             (Some(digits), false) => $query.filter(
-                clients::search_name
-                    .like(name)
-                    .or(clients::phone_digits.like(digits.clone())),
+                $client_id.eq_any(
+                    clients::table.select(clients::id).filter(
+                        clients::search_name
+                            .like(name)
+                            .or(clients::phone_digits.like(digits.clone())),
+                    ),
+                ),
             ),
-            (None, false) => $query.filter(clients::search_name.like(name)),
+            (None, false) => $query.filter(
+                $client_id.eq_any(
+                    clients::table
+                        .select(clients::id)
+                        .filter(clients::search_name.like(name)),
+                ),
+            ),
         }
     }};
 }
@@ -187,10 +198,7 @@ impl Store {
         let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
         self.read("list_dialogs", |conn| {
-            let mut q = dialogs::table
-                .inner_join(clients::table)
-                .select((DialogRow::as_select(), clients::name))
-                .into_boxed();
+            let mut q = dialogs::table.select(DialogRow::as_select()).into_boxed();
             q = filter_dialogs!(q, &query.filter, query.phones, sqlite);
             match query.view {
                 None | Some(View::All) => {}
@@ -213,58 +221,77 @@ impl Store {
             q = match query.sort {
                 DialogSort::LastMessageAt => keyset!(
                     q,
-                    dialogs::last_message_at,
-                    dialogs::id,
                     cursor.as_ref(),
-                    Cursor::time,
-                    query.order
+                    query.order,
+                    (
+                        dialogs::last_message_at,
+                        "dialogs.last_message_at",
+                        Timestamp,
+                        Cursor::time
+                    )
                 ),
                 DialogSort::CreatedAt => keyset!(
                     q,
-                    dialogs::created_at,
-                    dialogs::id,
                     cursor.as_ref(),
-                    Cursor::time,
-                    query.order
+                    query.order,
+                    (
+                        dialogs::created_at,
+                        "dialogs.created_at",
+                        Timestamp,
+                        Cursor::time
+                    )
                 ),
                 DialogSort::ClientName => keyset!(
                     q,
-                    clients::name,
-                    dialogs::id,
                     cursor.as_ref(),
-                    Cursor::text,
-                    query.order
+                    query.order,
+                    (
+                        dialogs::client_name,
+                        "dialogs.client_name",
+                        Text,
+                        Cursor::text
+                    )
                 ),
                 DialogSort::MessageCount => keyset!(
                     q,
-                    dialogs::message_count,
-                    dialogs::id,
                     cursor.as_ref(),
-                    Cursor::int,
-                    query.order
+                    query.order,
+                    (
+                        dialogs::message_count,
+                        "dialogs.message_count",
+                        BigInt,
+                        Cursor::int
+                    )
                 ),
+                // Within a status, the most recent first (or last): the
+                // order a status tab shows, and one index serves both.
                 DialogSort::Status => keyset!(
                     q,
-                    dialogs::status,
-                    dialogs::id,
                     cursor.as_ref(),
-                    Cursor::text,
-                    query.order
+                    query.order,
+                    (dialogs::status, "dialogs.status", Text, Cursor::pair_text),
+                    (
+                        dialogs::last_message_at,
+                        "dialogs.last_message_at",
+                        Timestamp,
+                        Cursor::pair_time
+                    )
                 ),
             };
-            let rows: Vec<(DialogRow, String)> = q.limit(limit as i64 + 1).load(conn)?;
-            let (rows, next_cursor) = page_of(rows, limit, |(row, client_name)| Cursor {
+            let rows: Vec<DialogRow> = q.limit(limit as i64 + 1).load(conn)?;
+            let (rows, next_cursor) = page_of(rows, limit, |row| Cursor {
                 sort: sort_id.clone(),
                 key: match query.sort {
                     DialogSort::LastMessageAt => CursorKey::Time(row.last_message_at),
                     DialogSort::CreatedAt => CursorKey::Time(row.created_at),
-                    DialogSort::ClientName => CursorKey::Text(client_name.clone()),
+                    DialogSort::ClientName => CursorKey::Text(row.client_name.clone()),
                     DialogSort::MessageCount => CursorKey::Int(row.message_count),
-                    DialogSort::Status => CursorKey::Text(row.status.clone()),
+                    DialogSort::Status => {
+                        CursorKey::TextTime(row.status.clone(), row.last_message_at)
+                    }
                 },
                 id: row.id,
             });
-            let rows: Vec<DialogRow> = rows.into_iter().map(|(row, _)| row).collect();
             Ok(Page {
                 items: hydrate(conn, &rows, viewer)?,
                 next_cursor,
@@ -278,10 +305,12 @@ impl Store {
     }
 
     /// One count per tab. Without filters the nine status counts come from
-    /// the counters table (kept in the same transaction as every status
-    /// change); with filters they are counted over the filtered dialogs,
-    /// which the indexes serve. `phones` as for the list: counts must not be
-    /// an oracle either.
+    /// the counters table, under one filter (manager, channel, flow, step
+    /// or tag) from the facet counters, both kept in the same transaction
+    /// as every change. A search or several filters at once are counted
+    /// over the first [`COUNT_CAP`] matches only (`capped` says when more
+    /// matched). `phones` as for the list: counts must not be an oracle
+    /// either.
     pub fn counts(
         &self,
         viewer: Option<OperatorId>,
@@ -290,19 +319,29 @@ impl Store {
     ) -> StoreResult<Counts> {
         let sqlite = self.target().is_sqlite();
         self.read("counts", |conn| {
-            let statuses = if is_unfiltered(filter) {
-                counters(conn)?
+            let (statuses, capped) = if is_unfiltered(filter) {
+                (counters(conn)?, false)
+            } else if let Some(facet) = facets::single_facet(filter) {
+                (tally(facets::facet_counts(conn, facet)?)?, false)
             } else {
-                let q = dialogs::table
-                    .inner_join(clients::table)
-                    .group_by(dialogs::status)
-                    .select((dialogs::status, count_star()))
-                    .into_boxed();
-                tally(filter_dialogs!(q, filter, phones, sqlite).load(conn)?)?
+                let q = dialogs::table.select(dialogs::status).into_boxed();
+                let matched: Vec<String> = filter_dialogs!(q, filter, phones, sqlite)
+                    .limit(COUNT_CAP + 1)
+                    .load(conn)?;
+                let capped = matched.len() as i64 > COUNT_CAP;
+                let rows = matched.into_iter().take(COUNT_CAP as usize).fold(
+                    HashMap::<String, i64>::new(),
+                    |mut tally, status| {
+                        *tally.entry(status).or_default() += 1;
+                        tally
+                    },
+                );
+                (tally(rows.into_iter().collect())?, capped)
             };
+            // Favourites are a handful per operator: counted exactly, read
+            // through the favourites' key.
             let viewer = viewer.map_or(-1, |v| v.0);
             let q = dialogs::table
-                .inner_join(clients::table)
                 .filter(
                     dialogs::id.eq_any(
                         favourites::table
@@ -316,6 +355,7 @@ impl Store {
             Ok(Counts {
                 statuses,
                 favourites,
+                capped,
             })
         })
     }

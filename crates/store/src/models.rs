@@ -40,6 +40,8 @@ pub struct DialogRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub client_name: String,
+    pub finished_by_name: String,
 }
 
 impl DialogRow {

@@ -12,18 +12,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use dialogdesk_domain::wire::{OperatorRef, Order, Page, RecordClient, RecordRow, RecordSort};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
-
-/// The operator who finished a dialog, joined a second time beside the assignee.
-mod aliases {
-    diesel::alias!(crate::schema::operators as finishers: Finishers);
-}
-use aliases::finishers;
-
-diesel::define_sql_function! {
-    /// `COALESCE(x, y)` for texts: sorts "finished by a step" (no operator) as ''.
-    fn coalesce(x: Nullable<Text>, y: Text) -> Text;
-}
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use std::collections::HashMap;
 
 /// One request for the Dialog list.
 #[derive(Debug, Clone, Default)]
@@ -50,15 +40,18 @@ pub struct RecordsQuery {
     pub phones: PhoneMatch,
 }
 
+/// The values kept on a dialog that the columns sort by: client name, phone
+/// digits, channel name, finisher name.
+type SortValues = (String, String, String, String);
+
 type RecordTuple = (
     i64,
     Option<NaiveDateTime>,
     i64,
     Option<i64>,
-    ClientRow,
-    String,
+    i64,
     ChannelRow,
-    Option<String>,
+    SortValues,
 );
 
 impl Store {
@@ -74,24 +67,22 @@ impl Store {
         let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
         self.read("records", |conn| {
-            let finisher_name = finishers.field(operators::name).nullable();
             let mut q = dialogs::table
-                .inner_join(clients::table)
                 .inner_join(channels::table)
-                .left_join(
-                    finishers
-                        .on(dialogs::finished_by.eq(finishers.field(operators::id).nullable())),
-                )
                 .filter(dialogs::finished_at.is_not_null())
                 .select((
                     dialogs::id,
                     dialogs::finished_at,
                     dialogs::message_count,
                     dialogs::finished_by,
-                    ClientRow::as_select(),
-                    clients::phone_digits,
+                    dialogs::client_id,
                     ChannelRow::as_select(),
-                    finisher_name,
+                    (
+                        dialogs::client_name,
+                        dialogs::client_phone_digits,
+                        dialogs::channel_name,
+                        dialogs::finished_by_name,
+                    ),
                 ))
                 .into_boxed();
             if let Some(search) = query
@@ -113,108 +104,75 @@ impl Store {
             if let Some(to) = query.to {
                 q = q.filter(dialogs::finished_at.lt(to_db(to)));
             }
+            // Every column sorts on a value kept on the dialog, so each walks
+            // one partial index of finished dialogs (see migration 000006).
             q = match query.sort {
-                RecordSort::Client => keyset!(
-                    q,
-                    clients::name,
-                    dialogs::id,
-                    cursor.as_ref(),
-                    Cursor::text,
-                    query.order
-                ),
-                RecordSort::Channel => keyset!(
-                    q,
-                    channels::name,
-                    dialogs::id,
-                    cursor.as_ref(),
-                    Cursor::text,
-                    query.order
-                ),
-                RecordSort::Number => keyset!(
-                    q,
-                    clients::phone_digits,
-                    dialogs::id,
-                    cursor.as_ref(),
-                    Cursor::text,
-                    query.order
-                ),
-                RecordSort::FinishedBy => keyset!(
-                    q,
-                    coalesce(finisher_name, ""),
-                    dialogs::id,
-                    cursor.as_ref(),
-                    Cursor::text,
-                    query.order
-                ),
-                RecordSort::FinishedAt => keyset!(
-                    q,
-                    dialogs::finished_at,
-                    dialogs::id,
-                    cursor.as_ref(),
-                    Cursor::time,
-                    query.order
-                ),
-                RecordSort::MessageCount => keyset!(
-                    q,
-                    dialogs::message_count,
-                    dialogs::id,
-                    cursor.as_ref(),
-                    Cursor::int,
-                    query.order
-                ),
+                RecordSort::Client => keyset!(q, cursor.as_ref(), query.order,
+                    (dialogs::client_name, "dialogs.client_name", Text, Cursor::text)),
+                RecordSort::Channel => keyset!(q, cursor.as_ref(), query.order,
+                    (dialogs::channel_name, "dialogs.channel_name", Text, Cursor::text)),
+                RecordSort::Number => keyset!(q, cursor.as_ref(), query.order,
+                    (dialogs::client_phone_digits, "dialogs.client_phone_digits", Text, Cursor::text)),
+                RecordSort::FinishedBy => keyset!(q, cursor.as_ref(), query.order,
+                    (dialogs::finished_by_name, "dialogs.finished_by_name", Text, Cursor::text)),
+                RecordSort::FinishedAt => keyset!(q, cursor.as_ref(), query.order,
+                    (dialogs::finished_at, "dialogs.finished_at", Nullable<Timestamp>, Cursor::time)),
+                RecordSort::MessageCount => keyset!(q, cursor.as_ref(), query.order,
+                    (dialogs::message_count, "dialogs.message_count", BigInt, Cursor::int)),
             };
             let rows: Vec<RecordTuple> = q.limit(limit as i64 + 1).load(conn)?;
-            let (rows, next_cursor) = page_of(
-                rows,
-                limit,
-                |(id, finished_at, count, _, client, digits, channel, finisher)| Cursor {
+            let (rows, next_cursor) = page_of(rows, limit, |row| {
+                let (id, finished_at, count, _, _, _, (client, digits, channel, finisher)) = row;
+                Cursor {
                     sort: sort_id.clone(),
                     key: match query.sort {
-                        RecordSort::Client => CursorKey::Text(client.name.clone()),
-                        RecordSort::Channel => CursorKey::Text(channel.name.clone()),
+                        RecordSort::Client => CursorKey::Text(client.clone()),
+                        RecordSort::Channel => CursorKey::Text(channel.clone()),
                         RecordSort::Number => CursorKey::Text(digits.clone()),
-                        RecordSort::FinishedBy => {
-                            CursorKey::Text(finisher.clone().unwrap_or_default())
-                        }
+                        RecordSort::FinishedBy => CursorKey::Text(finisher.clone()),
                         RecordSort::FinishedAt => CursorKey::Time(finished_at.unwrap_or_default()),
                         RecordSort::MessageCount => CursorKey::Int(*count),
                     },
                     id: *id,
-                },
-            );
+                }
+            });
+            // The page's clients in one read (a join would stand in the way of
+            // the search's subquery on `clients`).
+            let client_ids: Vec<i64> = rows.iter().map(|row| row.4).collect();
+            let clients: HashMap<i64, ClientRow> = clients::table
+                .filter(clients::id.eq_any(&client_ids))
+                .select(ClientRow::as_select())
+                .load(conn)?
+                .into_iter()
+                .map(|c: ClientRow| (c.id, c))
+                .collect();
             let items = rows
                 .into_iter()
-                .map(
-                    |(
-                        id,
-                        finished_at,
+                .map(|row| {
+                    let (id, finished_at, message_count, finished_by, client_id, channel, sorted) =
+                        row;
+                    let client = clients.get(&client_id).cloned().ok_or_else(|| {
+                        StoreError::Database(anyhow::anyhow!("record {id} has no client"))
+                    })?;
+                    Ok(RecordRow {
+                        dialog_id: DialogId(id),
+                        number: client.phone.clone(),
+                        client: RecordClient {
+                            name: client.name,
+                            phone: client.phone,
+                            avatar_url: client.avatar_url,
+                        },
+                        channel: channel.to_ref()?,
+                        finished_by: finished_by.map(|id| OperatorRef {
+                            id: OperatorId(id),
+                            name: sorted.3,
+                        }),
+                        finished_at: from_db(finished_at.ok_or_else(|| {
+                            StoreError::Database(anyhow::anyhow!("record without finish"))
+                        })?),
                         message_count,
-                        finished_by,
-                        client,
-                        _,
-                        channel,
-                        finisher,
-                    )| {
-                        Ok(RecordRow {
-                            dialog_id: DialogId(id),
-                            number: client.phone.clone(),
-                            client: RecordClient {
-                                name: client.name,
-                                phone: client.phone,
-                                avatar_url: client.avatar_url,
-                            },
-                            channel: channel.to_ref()?,
-                            finished_by: finished_by.map(|id| OperatorRef {
-                                id: OperatorId(id),
-                                name: finisher.unwrap_or_default(),
-                            }),
-                            finished_at: from_db(finished_at.ok_or_else(|| {
-                                StoreError::Database(anyhow::anyhow!("record without finish"))
-                            })?),
-                            message_count,
-                        })
-                    },
-                )
+                    })
+                })
                 .collect::<StoreResult<Vec<_>>>()?;
             Ok(Page { items, next_cursor })
         })

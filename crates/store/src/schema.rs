@@ -93,6 +93,10 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        client_name -> Text,
+        client_phone_digits -> Text,
+        channel_name -> Text,
+        finished_by_name -> Text,
     }
 }
 
@@ -196,6 +200,15 @@ diesel::joinable!(dialog_tags -> tags (tag_id));
 diesel::joinable!(messages -> dialogs (dialog_id));
 diesel::joinable!(events -> dialogs (dialog_id));
 
+diesel::table! {
+    facet_counters (facet, facet_id, status) {
+        facet -> Text,
+        facet_id -> BigInt,
+        status -> Text,
+        count -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     operators,
     channels,
@@ -210,6 +223,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     favourites,
     events,
     status_counters,
+    facet_counters,
     api_tokens,
     stream_tickets,
     live_events,

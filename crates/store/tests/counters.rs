@@ -1,5 +1,6 @@
 //! 1,000 random events through the store, then the tab counters must equal
-//! a `COUNT(*)` over the dialogs, per status, and every dialog's message
+//! a `COUNT(*)` over the dialogs, per status (and per manager, channel,
+//! flow, step and tag: the facet counters), and every dialog's message
 //! count must equal its stored messages.
 
 #![allow(
@@ -177,6 +178,12 @@ fn counters_equal_a_count_over_the_dialogs_after_1000_random_events(db: &TestDb)
     }
     assert_eq!(counters.all, recount.all);
     assert_eq!(counters.all, dialogs.len() as i64);
+    let (kept, fresh) = s.facet_counters_and_recount().unwrap();
+    assert!(
+        fresh.iter().any(|c| c.facet == "tag") && fresh.iter().any(|c| c.facet == "assignee"),
+        "the events must move dialogs between facets"
+    );
+    assert_eq!(kept, fresh, "facet counters kept one change at a time");
     for id in &dialogs {
         let stored = s.messages(*id, None, 200).unwrap();
         assert!(stored.next_cursor.is_none());

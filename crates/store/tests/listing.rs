@@ -479,6 +479,184 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
     );
 }
 
+/// Within a status, a sort by status orders by the last message, so a
+/// status tab and the status sort agree (and one index serves both).
+fn the_status_sort_orders_by_last_message_within_a_status(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    let rows = list_all(
+        &db.store,
+        &DialogListQuery {
+            phones: PhoneMatch::Fragment,
+            sort: DialogSort::Status,
+            order: Order::Asc,
+            ..Default::default()
+        },
+        3,
+    );
+    let keys: Vec<(String, chrono::DateTime<chrono::Utc>, DialogId)> = rows
+        .iter()
+        .map(|d| {
+            (
+                d.status.as_str().to_owned(),
+                d.last_message.as_ref().unwrap().at,
+                d.id,
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert!(keys.windows(2).any(|w| w[0].0 == w[1].0), "ties in status");
+}
+
+/// Each filter alone, pairs of filters and a search: every tab's count is
+/// what the tab lists under the same filter (one filter alone is read from
+/// the facet counters, the others are counted).
+fn every_filter_counts_what_the_tab_lists(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    let singles = [
+        DialogFilter {
+            assignee_id: Some(c.alice),
+            ..Default::default()
+        },
+        DialogFilter {
+            channel_id: Some(c.telegram),
+            ..Default::default()
+        },
+        DialogFilter {
+            flow_id: Some(c.sales.id),
+            ..Default::default()
+        },
+        DialogFilter {
+            step_id: Some(c.sales.steps[2].id),
+            ..Default::default()
+        },
+        DialogFilter {
+            tag_id: Some(c.vip),
+            ..Default::default()
+        },
+    ];
+    let mut filters = singles.to_vec();
+    filters.push(DialogFilter {
+        channel_id: Some(c.whatsapp),
+        tag_id: Some(c.vip),
+        ..Default::default()
+    });
+    filters.push(DialogFilter {
+        q: Some("анна".into()),
+        ..Default::default()
+    });
+    filters.push(DialogFilter {
+        q: Some("анна".into()),
+        channel_id: Some(c.whatsapp),
+        ..Default::default()
+    });
+    for filter in &filters {
+        let counts = db.store.counts(None, filter, PhoneMatch::Fragment).unwrap();
+        assert!(!counts.capped);
+        for view in View::ALL.iter().filter(|v| **v != View::Favourites) {
+            let listed = list_all(
+                &db.store,
+                &DialogListQuery {
+                    phones: PhoneMatch::Fragment,
+                    view: Some(*view),
+                    filter: filter.clone(),
+                    ..Default::default()
+                },
+                50,
+            );
+            assert_eq!(
+                listed.len() as i64,
+                counts.of_view(*view),
+                "{view} under {filter:?}"
+            );
+        }
+        assert!(
+            counts.statuses.all > 0,
+            "{filter:?} must match some dialogs"
+        );
+    }
+}
+
+/// A search that matches more dialogs than a count reads says so.
+fn a_search_count_stops_at_the_cap_and_says_so(db: &TestDb) {
+    db.store.seed_demo().unwrap();
+    db.store.seed_bulk(2_500, &|_| ()).unwrap();
+    let search = DialogFilter {
+        q: Some("7".into()),
+        ..Default::default()
+    };
+    let counts = db
+        .store
+        .counts(None, &search, PhoneMatch::Fragment)
+        .unwrap();
+    assert!(counts.capped);
+    assert_eq!(counts.statuses.all, wire::COUNT_CAP);
+    let narrow = DialogFilter {
+        q: Some("+7 999 000".into()),
+        ..Default::default()
+    };
+    assert!(
+        !db.store
+            .counts(None, &narrow, PhoneMatch::Fragment)
+            .unwrap()
+            .capped
+    );
+    let (kept, fresh) = db.store.facet_counters_and_recount().unwrap();
+    assert_eq!(kept, fresh, "a bulk load counts its facets");
+}
+
+/// The Dialog list sorts by names kept on each dialog: renaming a channel
+/// or an operator reaches them.
+fn renames_reach_the_names_the_lists_sort_by(db: &TestDb) {
+    let c = catalog(&db.store);
+    populate(&db.store, &c);
+    let records = |sort| {
+        db.store
+            .records(&RecordsQuery {
+                phones: PhoneMatch::Fragment,
+                sort,
+                order: Order::Asc,
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap()
+            .items
+    };
+    db.store
+        .update_channel(
+            c.whatsapp,
+            None,
+            Some(&Label::parse("Я последний").unwrap()),
+        )
+        .unwrap();
+    db.store
+        .update_operator(
+            c.alice,
+            dialogdesk_store::catalog::OperatorChange {
+                name: Some(PersonName::parse("Ярослава").unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let by_channel = records(RecordSort::Channel);
+    assert_eq!(by_channel.last().unwrap().channel.name, "Я последний");
+    assert_eq!(by_channel.first().unwrap().channel.name, "Telegram");
+    let by_finisher = records(RecordSort::FinishedBy);
+    assert_eq!(
+        by_finisher
+            .last()
+            .unwrap()
+            .finished_by
+            .as_ref()
+            .unwrap()
+            .name,
+        "Ярослава"
+    );
+}
+
 dialogdesk_testkit::on_both_backends!(
     db =>
     a_masked_search_matches_phones_only_by_the_whole_number,
@@ -486,4 +664,8 @@ dialogdesk_testkit::on_both_backends!(
     each_tab_lists_what_its_count_says,
     search_finds_by_any_part_of_the_name_or_the_phone,
     records_sort_by_every_column_and_page_each_finished_dialog_once,
+    the_status_sort_orders_by_last_message_within_a_status,
+    every_filter_counts_what_the_tab_lists,
+    a_search_count_stops_at_the_cap_and_says_so,
+    renames_reach_the_names_the_lists_sort_by,
 );

@@ -161,6 +161,7 @@ pub fn Chats() -> impl IntoView {
                     *c = Some(Counts {
                         statuses: status_counts,
                         favourites,
+                        capped: false,
                     });
                 });
             } else {
@@ -319,13 +320,18 @@ fn Tabs(view: Memo<View>, counts: RwSignal<Option<Counts>>) -> impl IntoView {
                 let v = *v;
                 let label_key = format!("tab.{}", v.as_str());
                 let hint_key = format!("tabhint.{}", v.as_str());
-                let count = move || counts.get().map(|c| c.of_view(v));
+                // A capped count (a search matched more than the server
+                // counts) is a lower bound: "1 000+".
+                let count = move || counts.get().map(|c| (c.of_view(v), c.capped && v != View::Favourites));
                 view! {
                     <a href=chats_path(v, None) class:active=move || view.get() == v
                         title=move || tnow(&hint_key) data-testid=format!("tab-{}", v.as_str())>
                         <span class="tab-name">{move || tnow(&label_key)}</span>
                         <span class="count" data-testid=format!("count-{}", v.as_str())>
-                            {move || count().map(|n| format::number(ctx.lang.get(), n)).unwrap_or_else(|| "…".into())}
+                            {move || count().map(|(n, capped)| {
+                                let n = format::number(ctx.lang.get(), n);
+                                if capped { format!("{n}+") } else { n }
+                            }).unwrap_or_else(|| "…".into())}
                         </span>
                     </a>
                 }

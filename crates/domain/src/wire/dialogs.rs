@@ -193,7 +193,17 @@ pub struct Counts {
     pub statuses: StatusCounts,
     /// The viewer's favourites (0 for API tokens).
     pub favourites: i64,
+    /// `true` when the counts are lower bounds: a search, or more than one
+    /// filter at once, is counted over its first [`COUNT_CAP`] matching
+    /// dialogs only (a count over every match would scan a million
+    /// dialogs), and more matched. Show them as "1000+". One filter alone
+    /// is always counted exactly (from counters).
+    #[serde(default)]
+    pub capped: bool,
 }
+
+/// How many matching dialogs a search-filtered count reads at most.
+pub const COUNT_CAP: i64 = 1_000;
 
 impl Counts {
     /// The count of a tab.

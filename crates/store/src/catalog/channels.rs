@@ -70,6 +70,12 @@ impl Store {
             diesel::update(channels::table.find(id.0))
                 .set((channels::kind.eq(kind.as_str()), channels::name.eq(&name)))
                 .execute(conn)?;
+            if name != current.name {
+                // The Dialog list sorts by the name kept on each dialog.
+                diesel::update(dialogs::table.filter(dialogs::channel_id.eq(id.0)))
+                    .set(dialogs::channel_name.eq(&name))
+                    .execute(conn)?;
+            }
             Ok(Channel { id, kind, name })
         })
     }

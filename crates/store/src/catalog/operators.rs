@@ -159,6 +159,12 @@ impl Store {
                         format!("an operator with e-mail {email} exists already")
                     })
                 })?;
+            if let Some(name) = change.name.as_ref().filter(|n| n.as_str() != current.name) {
+                // The Dialog list sorts by the finisher's name kept on each dialog.
+                diesel::update(dialogs::table.filter(dialogs::finished_by.eq(id.0)))
+                    .set(dialogs::finished_by_name.eq(name.as_str()))
+                    .execute(conn)?;
+            }
             // Deactivation ends the operator's sessions; reactivating them
             // later does not bring old tokens back.
             if change.active == Some(false) && current.active {

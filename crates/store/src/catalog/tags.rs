@@ -71,6 +71,7 @@ impl Store {
         self.write("delete_tag", |conn| {
             diesel::delete(dialog_tags::table.filter(dialog_tags::tag_id.eq(id.0)))
                 .execute(conn)?;
+            crate::dialogs::facets::forget_tag(conn, id.0)?;
             let n = diesel::delete(tags::table.find(id.0)).execute(conn)?;
             if n == 0 {
                 return Err(StoreError::not_found("tag", id.0));

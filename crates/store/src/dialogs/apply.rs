@@ -1,6 +1,7 @@
 //! Every change of a dialog: load it, ask the state machine, write the transition
 //! (dialog row, message, tags, timeline, counters, live events) in the caller's transaction.
 
+use super::facets::move_facets;
 use super::{bump_counters, dialog_state, lock_dialog};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
@@ -109,6 +110,11 @@ pub fn apply_event(
         .map_or(from_db(row.last_message_at), |m| m.sent_at);
 
     if !transition.is_noop() {
+        let finished_by_name = if after.finished_by == before.finished_by {
+            row.finished_by_name.clone()
+        } else {
+            finisher_name(conn, after.finished_by)?
+        };
         diesel::update(dialogs::table.find(dialog_id.0))
             .set((
                 dialogs::status.eq(after.status.as_str()),
@@ -118,6 +124,7 @@ pub fn apply_event(
                 dialogs::message_count.eq(after.message_count),
                 dialogs::finished_at.eq(after.finished_at.map(to_db)),
                 dialogs::finished_by.eq(after.finished_by.map(|o| o.0)),
+                dialogs::finished_by_name.eq(finished_by_name),
                 dialogs::status_reason.eq(&after.status_reason),
                 dialogs::version.eq(after.version),
                 dialogs::updated_at.eq(to_db(now())),
@@ -178,6 +185,7 @@ pub fn apply_event(
     if let Some((from, to)) = transition.status_changed() {
         bump_counters(conn, Some(from), to)?;
     }
+    move_facets(conn, row.channel_id, Some(&before), after)?;
     record_live_events(
         conn,
         dialog_id,
@@ -190,6 +198,20 @@ pub fn apply_event(
         dialog_id,
         transition,
         message_id,
+    })
+}
+
+/// The name the Dialog list sorts "finished by" on: the operator's, or ''
+/// when a step finished the dialog.
+fn finisher_name(conn: &mut DbConnection, finisher: Option<OperatorId>) -> StoreResult<String> {
+    Ok(match finisher {
+        Some(id) => operators::table
+            .find(id.0)
+            .select(operators::name)
+            .first(conn)
+            .optional()?
+            .unwrap_or_default(),
+        None => String::new(),
     })
 }
 

@@ -1,7 +1,7 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::{apply_event, bump_counters, dialog_row, NewMessage};
+use super::{apply_event, bump_counters, dialog_row, facets, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
@@ -126,9 +126,20 @@ pub fn insert_dialog(
     external_id: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> StoreResult<DialogId> {
+    let (client_name, client_phone_digits): (String, String) = clients::table
+        .find(client_id)
+        .select((clients::name, clients::phone_digits))
+        .first(conn)?;
+    let channel_name: String = channels::table
+        .find(channel_id.0)
+        .select(channels::name)
+        .first(conn)?;
     let id: i64 = diesel::insert_into(dialogs::table)
         .values((
             dialogs::client_id.eq(client_id),
+            dialogs::client_name.eq(client_name),
+            dialogs::client_phone_digits.eq(client_phone_digits),
+            dialogs::channel_name.eq(channel_name),
             dialogs::channel_id.eq(channel_id.0),
             dialogs::client_external_id.eq(external_id),
             dialogs::status.eq(Status::Start.as_str()),
@@ -141,6 +152,7 @@ pub fn insert_dialog(
         .returning(dialogs::id)
         .get_result(conn)?;
     bump_counters(conn, None, Status::Start)?;
+    facets::add(conn, ("channel", channel_id.0), Status::Start, 1)?;
     live::begin_events(conn)?;
     live::record(
         conn,
@@ -183,6 +195,10 @@ pub(super) fn refresh_client(
                 clients::name.eq(name),
                 clients::search_name.eq(name.to_lowercase()),
             ))
+            .execute(conn)?;
+        // The lists sort by the name kept on each of the client's dialogs.
+        diesel::update(dialogs::table.filter(dialogs::client_id.eq(client_id)))
+            .set(dialogs::client_name.eq(name))
             .execute(conn)?;
     }
     if let Some(avatar) = &lead.avatar_url {

@@ -7,6 +7,7 @@
 
 mod apply;
 mod bot;
+pub mod facets;
 mod favourite;
 mod history;
 mod inbound;

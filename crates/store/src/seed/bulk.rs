@@ -22,17 +22,19 @@ pub(super) fn bulk_batch(
     conn: &mut DbConnection,
     rng: &mut StdRng,
     batch: usize,
-    channels: &[i64],
+    channels: &[(i64, String)],
     steps: &[(i64, i64, String)],
-    operators: &[i64],
+    operators: &[(i64, String)],
 ) -> StoreResult<()> {
     let created = now();
     let mut client_rows = Vec::with_capacity(batch);
+    let mut client_names = Vec::with_capacity(batch);
     for i in 0..batch {
         let english = i % 4 == 3;
         let name = random_person(rng, english);
         let phone = random_phone(rng, english);
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        client_names.push((name.clone(), digits.clone()));
         client_rows.push((
             clients::search_name.eq(name.to_lowercase()),
             clients::name.eq(name),
@@ -51,7 +53,7 @@ pub(super) fn bulk_batch(
     let mut per_status: HashMap<Status, i64> = HashMap::new();
     let mut message_counts = Vec::with_capacity(batch);
     let mut facts: Vec<(i64, Status)> = Vec::with_capacity(batch);
-    for client_id in &client_ids {
+    for (client_id, (client_name, digits)) in client_ids.iter().zip(client_names) {
         let status = *Status::ALL.choose(rng).unwrap_or(&Status::Auto);
         let step = steps.choose(rng).cloned();
         let on_step = status.needs_step() || (status != Status::Start && rng.random_bool(0.7));
@@ -71,8 +73,13 @@ pub(super) fn bulk_batch(
             status == Status::Finished || (status == Status::Ignore && rng.random_bool(0.5));
         *per_status.entry(status).or_default() += 1;
         message_counts.push((count, author));
-        let channel_id = *channels.choose(rng).unwrap_or(&channels[0]);
+        let (channel_id, channel_name) = channels.choose(rng).cloned().unwrap_or_default();
         facts.push((channel_id, status));
+        let finisher = if finished {
+            operators.choose(rng).cloned()
+        } else {
+            None
+        };
         dialog_rows.push((
             dialogs::client_id.eq(*client_id),
             dialogs::channel_id.eq(channel_id),
@@ -81,7 +88,7 @@ pub(super) fn bulk_batch(
             dialogs::step_id.eq(step_id),
             dialogs::assignee_id.eq(operators
                 .choose(rng)
-                .copied()
+                .map(|o| o.0)
                 .filter(|_| rng.random_bool(0.5))),
             dialogs::last_message_at.eq(to_db(at + Duration::minutes(count * 3))),
             dialogs::last_message_author.eq(Some(author.as_str())),
@@ -93,11 +100,11 @@ pub(super) fn bulk_batch(
             })),
             dialogs::message_count.eq(count),
             dialogs::finished_at.eq(finished.then(|| to_db(at + Duration::minutes(count * 3)))),
-            dialogs::finished_by.eq(if finished {
-                operators.choose(rng).copied()
-            } else {
-                None
-            }),
+            dialogs::finished_by.eq(finisher.as_ref().map(|f| f.0)),
+            dialogs::finished_by_name.eq(finisher.map(|f| f.1).unwrap_or_default()),
+            dialogs::client_name.eq(client_name),
+            dialogs::client_phone_digits.eq(digits),
+            dialogs::channel_name.eq(channel_name),
             dialogs::version.eq(2),
             dialogs::created_at.eq(to_db(at)),
             dialogs::updated_at.eq(to_db(at)),
@@ -168,11 +175,15 @@ impl Store {
     /// first, or have channels and flows).
     pub fn seed_bulk(&self, count: usize, progress: &dyn Fn(usize)) -> StoreResult<usize> {
         let (channels, flows, operators) = self.read("seed_bulk", |conn| {
-            let channels: Vec<i64> = channels::table.select(channels::id).load(conn)?;
+            let channels: Vec<(i64, String)> = channels::table
+                .select((channels::id, channels::name))
+                .load(conn)?;
             let steps: Vec<(i64, i64, String)> = steps::table
                 .select((steps::id, steps::flow_id, steps::finish_status))
                 .load(conn)?;
-            let operators: Vec<i64> = operators::table.select(operators::id).load(conn)?;
+            let operators: Vec<(i64, String)> = operators::table
+                .select((operators::id, operators::name))
+                .load(conn)?;
             Ok((channels, steps, operators))
         })?;
         if channels.is_empty() || flows.is_empty() {
@@ -191,6 +202,9 @@ impl Store {
             done += batch;
             progress(done);
         }
+        // Bulk rows bypass the state machine, so its per-change upkeep of
+        // the facet counters did not run: count them once, at the end.
+        self.write("seed_bulk", crate::dialogs::facets::rebuild_facet_counters)?;
         Ok(done)
     }
 }
