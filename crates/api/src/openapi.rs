@@ -117,6 +117,15 @@ pub fn add_problem_responses(doc: &mut utoipa::openapi::OpenApi) {
                     .entry("422".into())
                     .or_insert_with(|| problem("A parameter or field is not acceptable").into());
             }
+            // Any operation that reads the database may find it saturated.
+            responses.entry("503".into()).or_insert_with(|| {
+                problem(
+                    "The database is busy (no connection came free, or a list or \
+                     report ran past its statement timeout); nothing was written. \
+                     Retry after the `Retry-After` seconds.",
+                )
+                .into()
+            });
         }
     }
 }

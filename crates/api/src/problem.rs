@@ -98,6 +98,12 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { .. } => ApiError::not_found(e.to_string()),
             StoreError::Invalid { field, message } => ApiError::invalid(field, message),
             StoreError::Conflict(detail) => ApiError::new(StatusCode::CONFLICT, "conflict", detail),
+            // A saturated database is a 503 the client may retry, not a 500.
+            StoreError::Busy {
+                detail,
+                retry_after_seconds,
+            } => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
+                .with_header("Retry-After", retry_after_seconds.to_string()),
             StoreError::Database(cause) => ApiError::Internal(cause),
         }
     }
@@ -169,4 +175,28 @@ pub fn path_error(
         return refusal.into();
     }
     ApiError::bad_request(format!("path: {err}")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_503_with_retry_after_not_a_500() {
+        let error = ApiError::from(StoreError::Busy {
+            detail: "the database is busy".into(),
+            retry_after_seconds: 2,
+        });
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response
+                .headers()
+                .get("Retry-After")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "2"
+        );
+    }
 }

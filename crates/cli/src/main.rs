@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use dialogdesk_api::{ApiConfig, Application};
 use dialogdesk_domain::{Email, Label, PersonName, Role, Scope};
 use dialogdesk_store::catalog::NewOperator;
+use dialogdesk_store::db::PoolSettings;
 use dialogdesk_store::seed::DEMO_LOGINS;
 use dialogdesk_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -36,6 +37,32 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// Database connections for logins, dialogs, messages and writes
+    /// (default 8 on SQLite, 16 on PostgreSQL).
+    #[arg(long, env = "DIALOGDESK_DB_POOL_SIZE", global = true)]
+    db_pool_size: Option<u32>,
+    /// Database connections for lists, searches, CSV and analytics, a pool
+    /// of their own so slow reports never starve logins and writes (default 4).
+    #[arg(long, env = "DIALOGDESK_DB_REPORT_CONNECTIONS", global = true)]
+    db_report_connections: Option<u32>,
+    /// How long a request waits for a free connection before a 503 with
+    /// `Retry-After`, in milliseconds.
+    #[arg(
+        long,
+        env = "DIALOGDESK_DB_POOL_WAIT_MS",
+        default_value_t = 3000,
+        global = true
+    )]
+    db_pool_wait_ms: u64,
+    /// How long one list, search or report statement may run on PostgreSQL
+    /// before it is cancelled (503), in milliseconds.
+    #[arg(
+        long,
+        env = "DIALOGDESK_STATEMENT_TIMEOUT_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    statement_timeout_ms: u64,
     /// Log filter, e.g. `info` or `dialogdesk=debug,info`.
     #[arg(long, env = "DIALOGDESK_LOG", default_value = "info", global = true)]
     log: String,
@@ -120,6 +147,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    let pool = pool_settings(&cli);
     match cli.command {
         Command::Serve {
             bind,
@@ -137,7 +165,7 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             let jwt_secret = config::jwt_secret(jwt_secret, &cli.data_dir)?;
-            let store = open(&cli.database_url)?;
+            let store = open(&cli.database_url, &pool)?;
             if demo {
                 seed_demo_if_empty(&store)?;
             }
@@ -166,7 +194,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", dialogdesk_api::openapi().to_pretty_json()?);
         }
         Command::Token { name, scope } => {
-            let store = open(&cli.database_url)?;
+            let store = open(&cli.database_url, &pool)?;
             let (token, secret) = store.create_api_token(&Label::parse(&name)?, &scope, None)?;
             let names: Vec<&str> = token.scopes.iter().map(|s| s.as_str()).collect();
             eprintln!(
@@ -178,7 +206,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{secret}");
         }
         Command::Migrate => {
-            let store = Store::open(&cli.database_url)?;
+            let store = open(&cli.database_url, &pool)?;
             println!(
                 "database at {} is migrated",
                 dialogdesk_store::db::redact(&cli.database_url)
@@ -186,7 +214,7 @@ async fn main() -> anyhow::Result<()> {
             drop(store);
         }
         Command::Seed { demo, dialogs } => {
-            let store = open(&cli.database_url)?;
+            let store = open(&cli.database_url, &pool)?;
             if demo {
                 if !store.is_empty()? {
                     bail!("the database already has data; the demo set goes into an empty database only");
@@ -204,7 +232,7 @@ async fn main() -> anyhow::Result<()> {
             role,
             password,
         } => {
-            let store = open(&cli.database_url)?;
+            let store = open(&cli.database_url, &pool)?;
             let password = match password {
                 Some(p) => p,
                 None => {
@@ -229,8 +257,18 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open(url: &str) -> anyhow::Result<Store> {
-    let store = Store::open(url)?;
+/// The pool settings the options give.
+fn pool_settings(cli: &Cli) -> PoolSettings {
+    PoolSettings {
+        size: cli.db_pool_size,
+        report_size: cli.db_report_connections,
+        wait: std::time::Duration::from_millis(cli.db_pool_wait_ms),
+        statement_timeout: std::time::Duration::from_millis(cli.statement_timeout_ms),
+    }
+}
+
+fn open(url: &str, pool: &PoolSettings) -> anyhow::Result<Store> {
+    let store = Store::open_with(url, pool.clone())?;
     tracing::info!(database = %dialogdesk_store::db::redact(url), "database ready");
     Ok(store)
 }

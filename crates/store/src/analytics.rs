@@ -36,7 +36,7 @@ impl Store {
     /// Finished dialogs per employee, most first. Counts each dialog's last
     /// finish, when it falls in the range.
     pub fn finished_per_operator(&self, range: &Range) -> StoreResult<Vec<FinishedByOperator>> {
-        self.read("finished_per_operator", |conn| {
+        self.read_report("finished_per_operator", |conn| {
             let rows: Vec<(Option<i64>, i64)> = dialogs::table
                 .filter(dialogs::finished_at.ge(to_db(range.from)))
                 .filter(dialogs::finished_at.lt(to_db(range.to)))
@@ -72,7 +72,7 @@ impl Store {
 
     /// Finished dialogs per channel, most first.
     pub fn finished_per_channel(&self, range: &Range) -> StoreResult<Vec<FinishedOnChannel>> {
-        self.read("finished_per_channel", |conn| {
+        self.read_report("finished_per_channel", |conn| {
             let rows: Vec<(i64, i64)> = dialogs::table
                 .filter(dialogs::finished_at.ge(to_db(range.from)))
                 .filter(dialogs::finished_at.lt(to_db(range.to)))
@@ -107,7 +107,7 @@ impl Store {
     /// Finished dialogs per day, every day of the range listed (zeros too),
     /// so charts need no gap filling.
     pub fn finished_per_day(&self, range: &Range) -> StoreResult<Vec<FinishedOnDay>> {
-        self.read("finished_per_day", |conn| {
+        self.read_report("finished_per_day", |conn| {
             let times: Vec<Option<NaiveDateTime>> = dialogs::table
                 .filter(dialogs::finished_at.ge(to_db(range.from)))
                 .filter(dialogs::finished_at.lt(to_db(range.to)))
@@ -137,7 +137,7 @@ impl Store {
     /// traffic is millions of messages, which must not be loaded to count
     /// them.
     pub fn manager_stats(&self, range: &Range) -> StoreResult<Vec<ManagerStats>> {
-        self.read("manager_stats", |conn| {
+        self.read_report("manager_stats", |conn| {
             let names: HashMap<i64, String> = operators::table
                 .select((operators::id, operators::name))
                 .load(conn)?

@@ -146,11 +146,47 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// How the store uses its connections. Every field has a default that fits
+/// two cores; `dialogdesk serve` reads them from its options.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// Connections for everything but lists, searches and reports (logins,
+    /// one dialog, messages, every write). `None`: 8 on SQLite, 16 on
+    /// PostgreSQL.
+    pub size: Option<u32>,
+    /// Connections for lists, searches, CSV and analytics: a separate,
+    /// smaller pool, so slow reports queue among themselves and never take
+    /// the connections a login or a reply needs. `None`: 4.
+    pub report_size: Option<u32>,
+    /// How long a request waits for a free connection before it is
+    /// answered 503 with `Retry-After`.
+    pub wait: Duration,
+    /// How long one list, search or report statement may run (PostgreSQL
+    /// `statement_timeout` on the report connections) before it is
+    /// cancelled and answered 503. SQLite has no such cut here: diesel does
+    /// not expose its progress handler, and its report pool bounds how many
+    /// run at once instead.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            size: None,
+            report_size: None,
+            wait: Duration::from_secs(3),
+            statement_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
 /// The r2d2 manager: connects by target rather than by trying each backend
 /// on the URL in turn (which would let SQLite accept any string as a path).
 #[derive(Debug, Clone)]
 pub struct Manager {
     target: DatabaseTarget,
+    /// PostgreSQL `statement_timeout` for this pool's connections.
+    statement_timeout: Option<Duration>,
 }
 
 /// Why a pooled connection could not be made.
@@ -163,7 +199,12 @@ impl ManageConnection for Manager {
     type Error = ConnectError;
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
-        establish(&self.target).map_err(ConnectError)
+        let mut conn = establish(&self.target).map_err(ConnectError)?;
+        if let (DbConnection::Pg(pg), Some(limit)) = (&mut conn, self.statement_timeout) {
+            pg.batch_execute(&format!("SET statement_timeout = {}", limit.as_millis()))
+                .map_err(|e| ConnectError(anyhow::Error::new(e)))?;
+        }
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
@@ -182,15 +223,21 @@ pub type DbPool = Pool<Manager>;
 /// A connection taken from the pool.
 pub type PooledConn = PooledConnection<Manager>;
 
-/// Builds the pool. SQLite gets a small pool: one process, one writer at a
-/// time (see `Store::write`), several readers thanks to WAL.
-pub fn pool(target: &DatabaseTarget, max_size: u32) -> anyhow::Result<DbPool> {
+/// Builds a pool of `max_size` connections that waits `wait` for a free
+/// one; `statement_timeout` cuts long statements on PostgreSQL.
+pub fn pool(
+    target: &DatabaseTarget,
+    max_size: u32,
+    wait: Duration,
+    statement_timeout: Option<Duration>,
+) -> anyhow::Result<DbPool> {
     Pool::builder()
-        .max_size(max_size)
-        .min_idle(Some(2))
-        .connection_timeout(Duration::from_secs(10))
+        .max_size(max_size.max(1))
+        .min_idle(Some(max_size.clamp(1, 2)))
+        .connection_timeout(wait)
         .build(Manager {
             target: target.clone(),
+            statement_timeout,
         })
         .with_context(|| format!("opening the database pool for {target:?}"))
 }

@@ -28,6 +28,16 @@ pub enum StoreError {
     /// The input clashes with what is stored (e.g. an e-mail already taken).
     #[error("{0}")]
     Conflict(String),
+    /// The database is saturated: no connection came free in time, or a
+    /// list, search or report query ran past its statement timeout. Worth
+    /// retrying after `retry_after_seconds`; nothing was written.
+    #[error("{detail}")]
+    Busy {
+        /// What was too busy, for a person.
+        detail: String,
+        /// When a retry may succeed.
+        retry_after_seconds: u32,
+    },
     /// The database failed; details are logged, never shown to clients.
     #[error("database error")]
     Database(#[source] anyhow::Error),

@@ -44,6 +44,9 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub struct Store {
     pool: db::DbPool,
+    /// Lists, searches, CSV and analytics: see [`db::PoolSettings::report_size`].
+    reports: db::DbPool,
+    settings: db::PoolSettings,
     target: DatabaseTarget,
     /// SQLite allows one writer at a time. Taking this lock before a write
     /// transaction turns would-be `SQLITE_BUSY` failures (a reader upgrading
@@ -54,13 +57,31 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the database named by `url`, creating (SQLite) and migrating it.
+    /// Opens the database named by `url`, creating (SQLite) and migrating it,
+    /// with the default pool settings.
     pub fn open(url: &str) -> anyhow::Result<Store> {
+        Store::open_with(url, db::PoolSettings::default())
+    }
+
+    /// Opens the database named by `url` with these pool settings.
+    pub fn open_with(url: &str, settings: db::PoolSettings) -> anyhow::Result<Store> {
         let target = DatabaseTarget::parse(url)?;
-        let max = if target.is_sqlite() { 8 } else { 16 };
-        let pool = db::pool(&target, max)?;
+        // SQLite: one process, one writer at a time (see `write`), several
+        // readers thanks to WAL.
+        let size = settings
+            .size
+            .unwrap_or(if target.is_sqlite() { 8 } else { 16 });
+        let pool = db::pool(&target, size, settings.wait, None)?;
+        let reports = db::pool(
+            &target,
+            settings.report_size.unwrap_or(4),
+            settings.wait,
+            Some(settings.statement_timeout),
+        )?;
         let store = Store {
             pool,
+            reports,
+            settings,
             target,
             write_lock: Arc::new(Mutex::new(())),
             commit_signal: Arc::default(),
@@ -101,6 +122,34 @@ impl Store {
         f(&mut conn).map_err(|e| e.in_operation(operation))
     }
 
+    /// Like [`Store::read`], for a list, a search, a CSV page or a report: on
+    /// the report connections (their own pool, their statement timeout), so
+    /// however many run, logins, replies and writes keep their connections.
+    /// A statement cut by the timeout is [`StoreError::Busy`].
+    pub fn read_report<T>(
+        &self,
+        operation: &'static str,
+        f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut conn = self
+            .reports
+            .get()
+            .map_err(|e| self.no_connection(operation, e))?;
+        f(&mut conn).map_err(|e| {
+            if is_statement_timeout(&e) {
+                StoreError::Busy {
+                    detail: format!(
+                        "`{operation}` took longer than {} ms and was stopped; narrow the filter or retry later",
+                        self.settings.statement_timeout.as_millis()
+                    ),
+                    retry_after_seconds: 5,
+                }
+            } else {
+                e.in_operation(operation)
+            }
+        })
+    }
+
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled
     /// back otherwise. `operation` names it in every database error.
     pub fn write<T>(
@@ -133,12 +182,34 @@ impl Store {
     }
 
     fn connection(&self, operation: &'static str) -> StoreResult<db::PooledConn> {
-        self.pool.get().map_err(|e| {
-            StoreError::Database(
-                anyhow::Error::new(e)
-                    .context(format!("taking a pooled connection for `{operation}`")),
-            )
-        })
+        self.pool
+            .get()
+            .map_err(|e| self.no_connection(operation, e))
+    }
+
+    /// No connection came free within the wait: the database is saturated,
+    /// which a client may retry (503), not a server fault (500). The cause
+    /// is logged: a pool that cannot connect at all says why there.
+    fn no_connection(&self, operation: &'static str, e: diesel::r2d2::PoolError) -> StoreError {
+        tracing::warn!(operation, error = %e, "no database connection came free");
+        StoreError::Busy {
+            detail: format!(
+                "the database is busy: no connection came free within {} ms; retry shortly",
+                self.settings.wait.as_millis()
+            ),
+            retry_after_seconds: 1,
+        }
+    }
+}
+
+/// Whether PostgreSQL cancelled the statement for its `statement_timeout`
+/// (SQLSTATE 57014; diesel passes the message only).
+fn is_statement_timeout(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(cause) => cause
+            .downcast_ref::<diesel::result::Error>()
+            .is_some_and(|e| e.to_string().contains("statement timeout")),
+        _ => false,
     }
 }
 

@@ -197,7 +197,7 @@ impl Store {
             .transpose()?;
         let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
-        self.read("list_dialogs", |conn| {
+        self.read_report("list_dialogs", |conn| {
             let mut q = dialogs::table.select(DialogRow::as_select()).into_boxed();
             q = filter_dialogs!(q, &query.filter, query.phones, sqlite);
             match query.view {

@@ -66,7 +66,7 @@ impl Store {
             .transpose()?;
         let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
-        self.read("records", |conn| {
+        self.read_report("records", |conn| {
             let mut q = dialogs::table
                 .inner_join(channels::table)
                 .filter(dialogs::finished_at.is_not_null())
