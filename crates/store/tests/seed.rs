@@ -6,6 +6,7 @@
     reason = "test code: a panic is how a test reports a failure"
 )]
 
+use dialogdesk_domain::Status;
 use dialogdesk_store::listing::PhoneMatch;
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::seed::{DEMO_LOGINS, DEMO_PLAN};
@@ -72,6 +73,24 @@ fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
         .unwrap();
     assert_eq!(counts.statuses, s.recount_statuses().unwrap());
     assert_eq!(counts.statuses.all, 1_500);
+    // Shaped like a bot's year: most finished or automatic, few errors.
+    let st = counts.statuses;
+    assert!(st.of(Status::Finished) > st.of(Status::Auto));
+    assert!(st.of(Status::Auto) > 5 * st.of(Status::Error));
+    // Every message stored that the dialogs count; about ten each.
+    let (messages, counted): (i64, i64) = s
+        .read("test", |conn| {
+            use dialogdesk_store::schema::{dialogs, messages};
+            use diesel::prelude::*;
+            let stored: i64 = messages::table.count().get_result(conn)?;
+            let counts: Vec<i64> = dialogs::table.select(dialogs::message_count).load(conn)?;
+            Ok((stored, counts.iter().sum()))
+        })
+        .unwrap();
+    assert_eq!(messages, counted);
+    assert!((5 * 1_500..16 * 1_500).contains(&messages), "{messages}");
+    let (kept, fresh) = s.facet_counters_and_recount().unwrap();
+    assert_eq!(kept, fresh);
 }
 
 dialogdesk_testkit::on_both_backends!(

@@ -1,113 +1,214 @@
-//! Large data sets (`dialogdesk seed --dialogs N`): consistent snapshots in
-//! multi-row batches, for speed.
+//! Large data sets (`dialogdesk seed --dialogs N`) shaped like a year of a
+//! real bot's traffic, written as consistent snapshots in large batches.
+//!
+//! The shape matters for measuring: statuses skewed as a bot leaves them
+//! (most finished or automatic, few errors), channels and managers by a
+//! Zipf law (one channel and a few managers carry most dialogs), 1–40
+//! messages per dialog (about 10 on average: ten million for a million
+//! dialogs), a year of history, managers' replies and assignments in the
+//! timeline, a quarter of dialogs tagged. Messages, timeline entries and
+//! tags go to PostgreSQL with `COPY` (by far the most rows), elsewhere in
+//! multi-row inserts.
 
 use super::{random_person, random_phone};
 use crate::error::{StoreError, StoreResult};
 use crate::schema::*;
 use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
+use rand::distr::weighted::WeightedIndex;
+use rand::distr::Distribution;
 use rand::rngs::StdRng;
-use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 pub(super) const BULK_BATCH: usize = 500;
 
-/// One batch of bulk dialogs: clients, dialogs, messages, one status event
-/// each, and the counters, in multi-row inserts.
-pub(super) fn bulk_batch(
+/// Share of each status, in percent: what a year of a sales bot leaves.
+const STATUS_SHARES: [(Status, u32); 9] = [
+    (Status::Finished, 40),
+    (Status::Auto, 25),
+    (Status::Waiting, 9),
+    (Status::Manual, 8),
+    (Status::Ignore, 6),
+    (Status::Start, 5),
+    (Status::Stopped, 4),
+    (Status::Blocked, 2),
+    (Status::Error, 1),
+];
+
+/// A Zipf law over `n` items: the k-th is picked in proportion to 1/k.
+fn zipf(n: usize) -> StoreResult<WeightedIndex<f64>> {
+    WeightedIndex::new((1..=n.max(1)).map(|k| 1.0 / k as f64))
+        .map_err(|e| StoreError::invalid("seed", e.to_string()))
+}
+
+/// What a batch draws from.
+struct Catalog {
+    channels: Vec<(i64, String)>,
+    steps: Vec<(i64, i64)>,
+    operators: Vec<(i64, String)>,
+    tags: Vec<i64>,
+    statuses: WeightedIndex<u32>,
+    channel_law: WeightedIndex<f64>,
+    operator_law: WeightedIndex<f64>,
+    tag_law: WeightedIndex<f64>,
+}
+
+/// One message of a bulk dialog.
+struct BulkMessage {
+    author: Author,
+    operator_id: Option<i64>,
+    at: NaiveDateTime,
+}
+
+/// Everything of one bulk dialog but its ids.
+struct BulkDialog {
+    channel: (i64, String),
+    status: Status,
+    flow_step: Option<(i64, i64)>,
+    assignee: Option<i64>,
+    finisher: Option<(i64, String)>,
+    tag: Option<i64>,
+    created: NaiveDateTime,
+    messages: Vec<BulkMessage>,
+}
+
+const LEAD_TEXT: &str = "Здравствуйте! Сколько стоит доставка?";
+const BOT_TEXT: &str = "Чем могу помочь?";
+const OPERATOR_TEXT: &str = "Добрый день, сейчас подскажу.";
+
+fn text_of(author: Author) -> &'static str {
+    match author {
+        Author::Lead => LEAD_TEXT,
+        Author::Operator => OPERATOR_TEXT,
+        _ => BOT_TEXT,
+    }
+}
+
+fn draw_dialog(rng: &mut StdRng, c: &Catalog, today: NaiveDateTime) -> BulkDialog {
+    let status = STATUS_SHARES[c.statuses.sample(rng)].0;
+    let channel = c.channels[c.channel_law.sample(rng)].clone();
+    let operator = c.operators[c.operator_law.sample(rng)].clone();
+    let assigned = matches!(status, Status::Manual | Status::Waiting) || rng.random_bool(0.5);
+    let assignee = assigned.then_some(operator.0);
+    let on_step = status.needs_step() || (status != Status::Start && rng.random_bool(0.7));
+    let flow_step = if on_step && !c.steps.is_empty() {
+        let (step, flow) = c.steps[rng.random_range(0..c.steps.len())];
+        Some((flow, step))
+    } else {
+        None
+    };
+    // A year of history; the newest dialogs are the busiest days.
+    let created = today - Duration::minutes(rng.random_range(0..60 * 24 * 365));
+    let count = (rng.random::<f64>().powi(3) * 40.0) as usize + 1;
+    let mut at = created;
+    let mut messages = Vec::with_capacity(count);
+    for n in 0..count {
+        let last = n + 1 == count;
+        let author = if n % 2 == 0 || (last && status == Status::Ignore) {
+            Author::Lead
+        } else if assigned && n >= count / 2 {
+            Author::Operator
+        } else {
+            Author::Bot
+        };
+        messages.push(BulkMessage {
+            author,
+            operator_id: (author == Author::Operator).then_some(operator.0),
+            at,
+        });
+        at += Duration::seconds(rng.random_range(20..1_800));
+    }
+    let finisher = if status == Status::Finished && assigned && rng.random_bool(0.7) {
+        Some(operator)
+    } else {
+        None
+    };
+    let tag = (!c.tags.is_empty() && rng.random_bool(0.25)).then(|| c.tags[c.tag_law.sample(rng)]);
+    BulkDialog {
+        channel,
+        status,
+        flow_step,
+        assignee,
+        finisher,
+        tag,
+        created,
+        messages,
+    }
+}
+
+/// One batch: clients and dialogs in multi-row inserts (their ids are
+/// needed), then messages, timeline entries and tags, then the counters.
+fn bulk_batch(
     conn: &mut DbConnection,
     rng: &mut StdRng,
     batch: usize,
-    channels: &[(i64, String)],
-    steps: &[(i64, i64, String)],
-    operators: &[(i64, String)],
+    c: &Catalog,
 ) -> StoreResult<()> {
-    let created = now();
+    let today = to_db(now());
+    let drawn: Vec<BulkDialog> = (0..batch).map(|_| draw_dialog(rng, c, today)).collect();
+    let mut people = Vec::with_capacity(batch);
     let mut client_rows = Vec::with_capacity(batch);
-    let mut client_names = Vec::with_capacity(batch);
-    for i in 0..batch {
+    for (i, dialog) in drawn.iter().enumerate() {
         let english = i % 4 == 3;
         let name = random_person(rng, english);
         let phone = random_phone(rng, english);
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        client_names.push((name.clone(), digits.clone()));
         client_rows.push((
             clients::search_name.eq(name.to_lowercase()),
-            clients::name.eq(name),
+            clients::name.eq(name.clone()),
             clients::phone.eq(Some(phone)),
-            clients::phone_digits.eq(digits),
+            clients::phone_digits.eq(digits.clone()),
             clients::custom_fields.eq("{}"),
-            clients::created_at.eq(to_db(created)),
+            clients::created_at.eq(dialog.created),
         ));
+        people.push((name, digits));
     }
     let client_ids: Vec<i64> = crate::on_backend!(conn, |c| diesel::insert_into(clients::table)
         .values(&client_rows)
         .returning(clients::id)
         .get_results(c))?;
 
-    let mut dialog_rows = Vec::with_capacity(batch);
     let mut per_status: HashMap<Status, i64> = HashMap::new();
-    let mut message_counts = Vec::with_capacity(batch);
-    let mut facts: Vec<(i64, Status)> = Vec::with_capacity(batch);
-    for (client_id, (client_name, digits)) in client_ids.iter().zip(client_names) {
-        let status = *Status::ALL.choose(rng).unwrap_or(&Status::Auto);
-        let step = steps.choose(rng).cloned();
-        let on_step = status.needs_step() || (status != Status::Start && rng.random_bool(0.7));
-        let (flow_id, step_id) = match (&step, on_step) {
-            (Some((s, f, _)), true) => (Some(*f), Some(*s)),
-            _ => (None, None),
-        };
-        let at = created - Duration::minutes(rng.random_range(0..60 * 24 * 90));
-        let count = rng.random_range(1..8i64);
-        // `ignore` needs the lead to have written last; others alternate.
-        let author = if status == Status::Ignore || count % 2 == 1 {
-            Author::Lead
-        } else {
-            Author::Bot
-        };
-        let finished =
-            status == Status::Finished || (status == Status::Ignore && rng.random_bool(0.5));
-        *per_status.entry(status).or_default() += 1;
-        message_counts.push((count, author));
-        let (channel_id, channel_name) = channels.choose(rng).cloned().unwrap_or_default();
-        facts.push((channel_id, status));
-        let finisher = if finished {
-            operators.choose(rng).cloned()
-        } else {
-            None
-        };
+    let mut dialog_rows = Vec::with_capacity(batch);
+    for ((dialog, client_id), (name, digits)) in drawn.iter().zip(&client_ids).zip(people) {
+        *per_status.entry(dialog.status).or_default() += 1;
+        let last = dialog.messages.last().map_or(dialog.created, |m| m.at);
+        let last_author = dialog.messages.last().map_or(Author::Lead, |m| m.author);
+        let finished = dialog.status == Status::Finished;
         dialog_rows.push((
-            dialogs::client_id.eq(*client_id),
-            dialogs::channel_id.eq(channel_id),
-            dialogs::status.eq(status.as_str()),
-            dialogs::flow_id.eq(flow_id),
-            dialogs::step_id.eq(step_id),
-            dialogs::assignee_id.eq(operators
-                .choose(rng)
-                .map(|o| o.0)
-                .filter(|_| rng.random_bool(0.5))),
-            dialogs::last_message_at.eq(to_db(at + Duration::minutes(count * 3))),
-            dialogs::last_message_author.eq(Some(author.as_str())),
-            dialogs::last_message_kind.eq(Some("text")),
-            dialogs::last_message_text.eq(Some(if author == Author::Lead {
-                "Здравствуйте!"
-            } else {
-                "Чем могу помочь?"
-            })),
-            dialogs::message_count.eq(count),
-            dialogs::finished_at.eq(finished.then(|| to_db(at + Duration::minutes(count * 3)))),
-            dialogs::finished_by.eq(finisher.as_ref().map(|f| f.0)),
-            dialogs::finished_by_name.eq(finisher.map(|f| f.1).unwrap_or_default()),
-            dialogs::client_name.eq(client_name),
-            dialogs::client_phone_digits.eq(digits),
-            dialogs::channel_name.eq(channel_name),
-            dialogs::version.eq(2),
-            dialogs::created_at.eq(to_db(at)),
-            dialogs::updated_at.eq(to_db(at)),
+            (
+                dialogs::client_id.eq(*client_id),
+                dialogs::channel_id.eq(dialog.channel.0),
+                dialogs::status.eq(dialog.status.as_str()),
+                dialogs::flow_id.eq(dialog.flow_step.map(|(f, _)| f)),
+                dialogs::step_id.eq(dialog.flow_step.map(|(_, s)| s)),
+                dialogs::assignee_id.eq(dialog.assignee),
+                dialogs::last_message_at.eq(last),
+                dialogs::last_message_author.eq(Some(last_author.as_str())),
+                dialogs::last_message_kind.eq(Some("text")),
+                dialogs::last_message_text.eq(Some(text_of(last_author))),
+                dialogs::message_count.eq(dialog.messages.len() as i64),
+            ),
+            (
+                dialogs::finished_at.eq(finished.then_some(last)),
+                dialogs::finished_by.eq(dialog.finisher.as_ref().map(|f| f.0)),
+                dialogs::finished_by_name.eq(dialog
+                    .finisher
+                    .as_ref()
+                    .map(|f| f.1.clone())
+                    .unwrap_or_default()),
+                dialogs::client_name.eq(name),
+                dialogs::client_phone_digits.eq(digits),
+                dialogs::channel_name.eq(dialog.channel.1.clone()),
+                dialogs::version.eq(2),
+                dialogs::created_at.eq(dialog.created),
+                dialogs::updated_at.eq(last),
+            ),
         ));
     }
     let dialog_ids: Vec<i64> = crate::on_backend!(conn, |c| diesel::insert_into(dialogs::table)
@@ -115,52 +216,33 @@ pub(super) fn bulk_batch(
         .returning(dialogs::id)
         .get_results(c))?;
 
-    let mut message_rows = Vec::new();
-    let mut event_rows = Vec::new();
-    for ((dialog_id, (count, last_author)), (channel_id, status)) in
-        dialog_ids.iter().zip(&message_counts).zip(&facts)
-    {
-        for n in 0..*count {
-            let author = if n == count - 1 {
-                *last_author
-            } else if n % 2 == 0 {
-                Author::Lead
-            } else {
-                Author::Bot
-            };
-            message_rows.push((
-                messages::dialog_id.eq(*dialog_id),
-                messages::channel_id.eq(*channel_id),
-                messages::author.eq(author.as_str()),
-                messages::kind.eq("text"),
-                messages::text.eq(if author == Author::Lead {
-                    "Здравствуйте!"
-                } else {
-                    "Чем могу помочь?"
-                }),
-                messages::sent_at.eq(to_db(created - Duration::minutes(n))),
-                messages::created_at.eq(to_db(created)),
-            ));
+    let mut rows = Rows::default();
+    for (dialog, id) in drawn.iter().zip(&dialog_ids) {
+        for m in &dialog.messages {
+            rows.message(*id, dialog.channel.0, m);
         }
-        event_rows.push((
-            events::dialog_id.eq(*dialog_id),
-            events::kind.eq("status_changed"),
-            events::actor_kind.eq("system"),
-            events::reason.eq("seeded"),
-            events::before_value.eq("\"start\""),
-            events::after_value.eq(format!("\"{status}\"")),
-            events::created_at.eq(to_db(created)),
-        ));
+        let assigned_at = dialog.created + Duration::minutes(5);
+        rows.event(
+            *id,
+            "status_changed",
+            "\"start\"",
+            &format!("\"{}\"", dialog.status),
+            dialog.created,
+        );
+        if let Some(assignee) = dialog.assignee {
+            rows.event(
+                *id,
+                "assignee_changed",
+                "null",
+                &assignee.to_string(),
+                assigned_at,
+            );
+        }
+        if let Some(tag) = dialog.tag {
+            rows.tags.push((*id, tag));
+        }
     }
-    // Stay under SQLite's bound-parameter limit.
-    for chunk in message_rows.chunks(2000) {
-        crate::on_backend!(conn, |c| diesel::insert_into(messages::table)
-            .values(chunk)
-            .execute(c))?;
-    }
-    crate::on_backend!(conn, |c| diesel::insert_into(events::table)
-        .values(&event_rows)
-        .execute(c))?;
+    rows.write(conn)?;
     for (status, n) in per_status {
         diesel::update(status_counters::table.find(status.as_str()))
             .set(status_counters::count.eq(status_counters::count + n))
@@ -169,35 +251,230 @@ pub(super) fn bulk_batch(
     Ok(())
 }
 
+/// Hands one table's CSV to `COPY`.
+fn send(out: &mut dyn std::io::Write, data: &[u8]) -> Result<(), diesel::result::Error> {
+    out.write_all(data)
+        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+}
+
+/// The many-row tables of a batch.
+#[derive(Default)]
+struct Rows {
+    /// dialog, channel, author, operator, sent at.
+    messages: Vec<(i64, i64, Author, Option<i64>, NaiveDateTime)>,
+    /// dialog, kind, before, after, at.
+    events: Vec<(i64, &'static str, String, String, NaiveDateTime)>,
+    /// dialog, tag.
+    tags: Vec<(i64, i64)>,
+}
+
+impl Rows {
+    fn message(&mut self, dialog: i64, channel: i64, m: &BulkMessage) {
+        self.messages
+            .push((dialog, channel, m.author, m.operator_id, m.at));
+    }
+
+    fn event(
+        &mut self,
+        dialog: i64,
+        kind: &'static str,
+        before: &str,
+        after: &str,
+        at: NaiveDateTime,
+    ) {
+        self.events
+            .push((dialog, kind, before.to_owned(), after.to_owned(), at));
+    }
+
+    fn write(self, conn: &mut DbConnection) -> StoreResult<()> {
+        match conn {
+            DbConnection::Pg(pg) => self.copy_into_postgres(pg),
+            DbConnection::Sqlite(sqlite) => self.insert_into_sqlite(sqlite),
+        }
+    }
+
+    /// `COPY … FROM STDIN` in CSV: one round trip per table and batch, and
+    /// no statement to plan per row. Texts are quoted (ours hold commas and
+    /// no quotes; the JSON values have their quotes doubled).
+    fn copy_into_postgres(self, pg: &mut diesel::PgConnection) -> StoreResult<()> {
+        use diesel::pg::CopyFormat;
+        let time = |at: &NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+        let created = time(&to_db(now()));
+        let mut csv = String::new();
+        for (dialog, channel, author, operator, at) in &self.messages {
+            let operator = operator.map(|o| o.to_string()).unwrap_or_default();
+            let _ = writeln!(
+                csv,
+                "{dialog},{channel},{},{operator},text,\"{}\",{},{created}",
+                author.as_str(),
+                text_of(*author),
+                time(at)
+            );
+        }
+        let data = csv.into_bytes();
+        diesel::copy_from(messages::table)
+            .from_raw_data(
+                (
+                    messages::dialog_id,
+                    messages::channel_id,
+                    messages::author,
+                    messages::operator_id,
+                    messages::kind,
+                    messages::text,
+                    messages::sent_at,
+                    messages::created_at,
+                ),
+                |out| send(out, &data),
+            )
+            .with_format(CopyFormat::Csv)
+            .execute(pg)?;
+        let mut csv = String::new();
+        for (dialog, kind, before, after, at) in &self.events {
+            let quote = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+            let _ = writeln!(
+                csv,
+                "{dialog},{kind},system,seeded,{},{},{}",
+                quote(before),
+                quote(after),
+                time(at)
+            );
+        }
+        let data = csv.into_bytes();
+        diesel::copy_from(events::table)
+            .from_raw_data(
+                (
+                    events::dialog_id,
+                    events::kind,
+                    events::actor_kind,
+                    events::reason,
+                    events::before_value,
+                    events::after_value,
+                    events::created_at,
+                ),
+                |out| send(out, &data),
+            )
+            .with_format(CopyFormat::Csv)
+            .execute(pg)?;
+        let mut csv = String::new();
+        for (dialog, tag) in &self.tags {
+            let _ = writeln!(csv, "{dialog},{tag}");
+        }
+        let data = csv.into_bytes();
+        diesel::copy_from(dialog_tags::table)
+            .from_raw_data((dialog_tags::dialog_id, dialog_tags::tag_id), |out| {
+                send(out, &data)
+            })
+            .with_format(CopyFormat::Csv)
+            .execute(pg)?;
+        Ok(())
+    }
+
+    /// Multi-row inserts, in chunks under SQLite's bound-parameter limit.
+    fn insert_into_sqlite(self, sqlite: &mut diesel::SqliteConnection) -> StoreResult<()> {
+        let created = to_db(now());
+        let messages: Vec<_> = self
+            .messages
+            .iter()
+            .map(|(dialog, channel, author, operator, at)| {
+                (
+                    messages::dialog_id.eq(*dialog),
+                    messages::channel_id.eq(*channel),
+                    messages::author.eq(author.as_str()),
+                    messages::operator_id.eq(*operator),
+                    messages::kind.eq("text"),
+                    messages::text.eq(text_of(*author)),
+                    messages::sent_at.eq(*at),
+                    messages::created_at.eq(created),
+                )
+            })
+            .collect();
+        for chunk in messages.chunks(2_000) {
+            diesel::insert_into(messages::table)
+                .values(chunk)
+                .execute(sqlite)?;
+        }
+        let events: Vec<_> = self
+            .events
+            .iter()
+            .map(|(dialog, kind, before, after, at)| {
+                (
+                    events::dialog_id.eq(*dialog),
+                    events::kind.eq(*kind),
+                    events::actor_kind.eq("system"),
+                    events::reason.eq("seeded"),
+                    events::before_value.eq(before),
+                    events::after_value.eq(after),
+                    events::created_at.eq(*at),
+                )
+            })
+            .collect();
+        for chunk in events.chunks(2_000) {
+            diesel::insert_into(events::table)
+                .values(chunk)
+                .execute(sqlite)?;
+        }
+        let tags: Vec<_> = self
+            .tags
+            .iter()
+            .map(|(dialog, tag)| {
+                (
+                    dialog_tags::dialog_id.eq(*dialog),
+                    dialog_tags::tag_id.eq(*tag),
+                )
+            })
+            .collect();
+        for chunk in tags.chunks(2_000) {
+            diesel::insert_into(dialog_tags::table)
+                .values(chunk)
+                .execute(sqlite)?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Seeds `count` more dialogs quickly, in batches; `progress` is called
     /// with the number written so far. Needs the catalog (run `--demo`
     /// first, or have channels and flows).
     pub fn seed_bulk(&self, count: usize, progress: &dyn Fn(usize)) -> StoreResult<usize> {
-        let (channels, flows, operators) = self.read("seed_bulk", |conn| {
+        let (channels, steps, operators, tags) = self.read("seed_bulk", |conn| {
             let channels: Vec<(i64, String)> = channels::table
                 .select((channels::id, channels::name))
+                .order_by(channels::id)
                 .load(conn)?;
-            let steps: Vec<(i64, i64, String)> = steps::table
-                .select((steps::id, steps::flow_id, steps::finish_status))
+            let steps: Vec<(i64, i64)> = steps::table
+                .select((steps::id, steps::flow_id))
                 .load(conn)?;
             let operators: Vec<(i64, String)> = operators::table
                 .select((operators::id, operators::name))
+                .order_by(operators::id)
                 .load(conn)?;
-            Ok((channels, steps, operators))
+            let tags: Vec<i64> = tags::table.select(tags::id).order_by(tags::id).load(conn)?;
+            Ok((channels, steps, operators, tags))
         })?;
-        if channels.is_empty() || flows.is_empty() {
+        if channels.is_empty() || steps.is_empty() || operators.is_empty() {
             return Err(StoreError::invalid(
                 "dialogs",
                 "seed the demo catalog first (`dialogdesk seed --demo`)",
             ));
         }
+        let catalog = Catalog {
+            statuses: WeightedIndex::new(STATUS_SHARES.iter().map(|(_, share)| *share))
+                .map_err(|e| StoreError::invalid("seed", e.to_string()))?,
+            channel_law: zipf(channels.len())?,
+            operator_law: zipf(operators.len())?,
+            tag_law: zipf(tags.len())?,
+            channels,
+            steps,
+            operators,
+            tags,
+        };
         let mut rng = StdRng::seed_from_u64(count as u64);
         let mut done = 0;
         while done < count {
             let batch = (count - done).min(BULK_BATCH);
             self.write("seed_bulk", |conn| {
-                bulk_batch(conn, &mut rng, batch, &channels, &flows, &operators)
+                bulk_batch(conn, &mut rng, batch, &catalog)
             })?;
             done += batch;
             progress(done);
