@@ -15,7 +15,9 @@
     reason = "a benchmark program: a panic is its failure report"
 )]
 
-use dialogdesk_api::{ApiConfig, Application};
+mod common;
+
+use common::percentile;
 use dialogdesk_domain::{ChannelKind, Email, Label, MessageKind, PersonName, Phone, Role};
 use dialogdesk_store::catalog::NewOperator;
 use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
@@ -31,10 +33,6 @@ const CLIENTS: usize = 100;
 const SAVES: i64 = 100;
 
 type Arrivals = Arc<Mutex<HashMap<i64, Vec<Instant>>>>;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 async fn run(label: &str, url: &str) {
     let store = Store::open(url).unwrap();
@@ -76,33 +74,15 @@ async fn run(label: &str, url: &str) {
         })
         .unwrap()
         .dialog_id;
-    let config = ApiConfig {
-        bind: "127.0.0.1:0".into(),
-        jwt_secret: "bench".into(),
-        jwt_ttl_seconds: 3600,
-        live_client_buffer: 1024,
-        spa_dir: std::env::temp_dir(),
-        client_ip_header: None,
-        metrics_token: None,
-        stream_caps: dialogdesk_api::live::slots::StreamCaps {
+    let base = common::serve(
+        store,
+        dialogdesk_api::live::slots::StreamCaps {
             per_caller: 100_000,
             total: 100_000,
         },
-    };
-    let app = Application::build(&config, store).unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    );
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "bench@bench.local", "password": "bench-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
+    let token = common::login(&http, &base, "bench@bench.local", "bench-password").await;
 
     let arrivals: Arrivals = Arc::default();
     for _ in 0..CLIENTS {

@@ -17,7 +17,9 @@
     reason = "a benchmark program: a panic is its failure report, stdout its output"
 )]
 
-use dialogdesk_api::{ApiConfig, Application};
+mod common;
+
+use common::percentile;
 use dialogdesk_domain::wire::{DialogFilter, DialogSort, Order, RecordSort};
 use dialogdesk_domain::{ChannelId, DialogId, Label, OperatorId, Scope, TagId, View};
 use dialogdesk_store::analytics::Range;
@@ -25,18 +27,13 @@ use dialogdesk_store::listing::{DialogListQuery, PhoneMatch};
 use dialogdesk_store::records::RecordsQuery;
 use dialogdesk_store::Store;
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 /// Requests per figure at one client.
 const ROUNDS: usize = 30;
 const PAGE: usize = 50;
-
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
-}
 
 /// p50 and p99 in milliseconds.
 #[derive(Clone, Copy)]
@@ -46,9 +43,10 @@ struct Figure {
 }
 
 fn figure(mut samples: Vec<f64>) -> Figure {
+    samples.sort_by(f64::total_cmp);
     Figure {
-        p50: percentile(&mut samples, 0.5),
-        p99: percentile(&mut samples, 0.99),
+        p50: percentile(&samples, 0.5),
+        p99: percentile(&samples, 0.99),
     }
 }
 
@@ -209,33 +207,15 @@ async fn main() {
             None,
         )
         .unwrap();
-    let config = ApiConfig {
-        bind: "127.0.0.1:0".into(),
-        jwt_secret: "bench-secret-bench-secret-bench-secret".into(),
-        jwt_ttl_seconds: 3600,
-        live_client_buffer: 1024,
-        spa_dir: std::env::temp_dir(),
-        client_ip_header: None,
-        metrics_token: None,
-        stream_caps: dialogdesk_api::live::slots::StreamCaps {
+    let base = common::serve(
+        server_store,
+        dialogdesk_api::live::slots::StreamCaps {
             per_caller: 16,
             total: 100,
         },
-    };
-    let app = Application::build(&config, server_store).unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    );
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "admin@demo.local", "password": "admin-demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().unwrap().to_owned();
+    let token = common::login(&http, &base, "admin@demo.local", "admin-demo").await;
     let mut b = Bench {
         http,
         base,
@@ -248,15 +228,8 @@ async fn main() {
     ));
 
     // Every view × sort × order, first page.
-    let sorts = [
-        DialogSort::LastMessageAt,
-        DialogSort::CreatedAt,
-        DialogSort::ClientName,
-        DialogSort::MessageCount,
-        DialogSort::Status,
-    ];
     for view in View::ALL.iter().filter(|v| **v != View::Favourites) {
-        for sort in sorts {
+        for &sort in DialogSort::ALL {
             for order in [Order::Desc, Order::Asc] {
                 let q = list(*view, sort, order);
                 let path = list_path(&q);
@@ -372,14 +345,7 @@ async fn main() {
         .await;
     }
     // The Dialog list, every column both ways, and a search.
-    for sort in [
-        RecordSort::Client,
-        RecordSort::Channel,
-        RecordSort::Number,
-        RecordSort::FinishedBy,
-        RecordSort::FinishedAt,
-        RecordSort::MessageCount,
-    ] {
+    for &sort in RecordSort::ALL {
         for order in [Order::Desc, Order::Asc] {
             let q = RecordsQuery {
                 sort,

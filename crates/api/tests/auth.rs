@@ -314,15 +314,7 @@ async fn bad_credentials_get_401(app: TestApp) {
     );
 
     // A revoked API token.
-    let tokens = app.get("/api/v1/api-tokens", &app.admin).await;
-    let read_id = tokens["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "read token")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let read_id = app.read_token_id;
     assert_eq!(
         app.call(Method::GET, "/api/v1/dialogs", &app.read_token, None)
             .await

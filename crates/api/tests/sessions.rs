@@ -111,15 +111,7 @@ async fn a_password_reset_ends_the_sessions_and_a_revoked_token_its_stream(app: 
 
     // Revoking an API token closes its open stream too.
     let mut token_stream = SseClient::open(&app.base, &app.read_token, None).await;
-    let tokens = app.get("/api/v1/api-tokens", &app.admin).await;
-    let read_id = tokens["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "read token")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let read_id = app.read_token_id;
     let (code, _) = app
         .call(
             Method::DELETE,

@@ -396,6 +396,20 @@ pub fn counters(conn: &mut DbConnection) -> StoreResult<StatusCounts> {
     )
 }
 
+/// The clients with these ids, in one read.
+pub(crate) fn clients_by_id(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, ClientRow>> {
+    Ok(clients::table
+        .filter(clients::id.eq_any(ids))
+        .select(ClientRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|c: ClientRow| (c.id, c))
+        .collect())
+}
+
 /// Turns dialog rows into list items with a fixed number of queries per page
 /// (clients, channels, operators, flows, steps, tags, favourites).
 pub fn hydrate(
@@ -415,13 +429,7 @@ pub fn hydrate(
     let flow_ids = ids_of(|r| r.flow_id);
     let step_ids = ids_of(|r| r.step_id);
 
-    let clients: HashMap<i64, ClientRow> = clients::table
-        .filter(clients::id.eq_any(&client_ids))
-        .select(ClientRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|c: ClientRow| (c.id, c))
-        .collect();
+    let clients = clients_by_id(conn, &client_ids)?;
     let channels: HashMap<i64, ChannelRef> = channels::table
         .filter(channels::id.eq_any(&channel_ids))
         .select(ChannelRow::as_select())

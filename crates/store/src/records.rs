@@ -3,7 +3,7 @@
 
 use crate::cursor::{keyset, page_of, Cursor, CursorKey};
 use crate::error::{StoreError, StoreResult};
-use crate::listing::{filter_by_search, PhoneMatch, Search};
+use crate::listing::{clients_by_id, filter_by_search, PhoneMatch, Search};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{from_db, to_db};
@@ -13,7 +13,6 @@ use dialogdesk_domain::wire::{OperatorRef, Order, Page, RecordClient, RecordRow,
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-use std::collections::HashMap;
 
 /// One request for the Dialog list.
 #[derive(Debug, Clone, Default)]
@@ -139,13 +138,7 @@ impl Store {
             // The page's clients in one read (a join would stand in the way of
             // the search's subquery on `clients`).
             let client_ids: Vec<i64> = rows.iter().map(|row| row.4).collect();
-            let clients: HashMap<i64, ClientRow> = clients::table
-                .filter(clients::id.eq_any(&client_ids))
-                .select(ClientRow::as_select())
-                .load(conn)?
-                .into_iter()
-                .map(|c: ClientRow| (c.id, c))
-                .collect();
+            let clients = clients_by_id(conn, &client_ids)?;
             let items = rows
                 .into_iter()
                 .map(|row| {

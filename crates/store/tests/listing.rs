@@ -141,13 +141,7 @@ fn list_all(store: &Store, query: &DialogListQuery, page: usize) -> Vec<wire::Di
 fn every_sort_pages_through_each_dialog_once_in_order(db: &TestDb) {
     let c = catalog(&db.store);
     let ids = populate(&db.store, &c);
-    for sort in [
-        DialogSort::LastMessageAt,
-        DialogSort::CreatedAt,
-        DialogSort::ClientName,
-        DialogSort::MessageCount,
-        DialogSort::Status,
-    ] {
+    for &sort in DialogSort::ALL {
         let asc = DialogListQuery {
             phones: PhoneMatch::Fragment,
             sort,
@@ -396,14 +390,7 @@ fn records_sort_by_every_column_and_page_each_finished_dialog_once(db: &TestDb) 
             }
         }
     };
-    for sort in [
-        RecordSort::Client,
-        RecordSort::Channel,
-        RecordSort::Number,
-        RecordSort::FinishedBy,
-        RecordSort::FinishedAt,
-        RecordSort::MessageCount,
-    ] {
+    for &sort in RecordSort::ALL {
         let asc: Vec<DialogId> = all(sort, Order::Asc, 2)
             .iter()
             .map(|r| r.dialog_id)
@@ -654,6 +641,26 @@ fn renames_reach_the_names_the_lists_sort_by(db: &TestDb) {
             .unwrap()
             .name,
         "Ярослава"
+    );
+    // A connector that names the lead anew renames the client and the name
+    // kept on the dialog for the client-name sort.
+    let renamed = lead_says(&db.store, c.whatsapp, "chat-0", "Zz Renamed", None, "again").dialog_id;
+    let kept_name = |store: &Store| {
+        store
+            .read("test", |conn| {
+                use dialogdesk_store::schema::dialogs;
+                use diesel::prelude::*;
+                Ok(dialogs::table
+                    .find(renamed.0)
+                    .select(dialogs::client_name)
+                    .first::<String>(conn)?)
+            })
+            .unwrap()
+    };
+    assert_eq!(kept_name(&db.store), "Zz Renamed");
+    assert_eq!(
+        db.store.dialog(None, renamed).unwrap().client.name,
+        "Zz Renamed"
     );
 }
 

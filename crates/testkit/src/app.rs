@@ -63,6 +63,8 @@ pub struct TestApp {
     pub bot_token: String,
     /// API token with the `read` scope.
     pub read_token: String,
+    /// Its id (to revoke it).
+    pub read_token_id: i64,
     /// API token with the `admin` scope.
     pub admin_token: String,
     _database: ThrowAway,
@@ -152,6 +154,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         inbound_token: String::new(),
         bot_token: String::new(),
         read_token: String::new(),
+        read_token_id: 0,
         admin_token: String::new(),
         _database: database,
     };
@@ -170,7 +173,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         match scope {
             Scope::Inbound => app.inbound_token = created.token,
             Scope::Bot => app.bot_token = created.token,
-            Scope::Read => app.read_token = created.token,
+            Scope::Read => (app.read_token, app.read_token_id) = (created.token, created.id.0),
             Scope::Admin => app.admin_token = created.token,
         }
     }

@@ -175,20 +175,23 @@ pub(super) fn channel_exists(conn: &mut DbConnection, id: ChannelId) -> StoreRes
 }
 
 /// Keeps the client's name and avatar as the channel last described them.
+/// Runs on every message of a known lead, so it writes only what changed:
+/// connectors send the same name with every message, and a rename rewrites
+/// the name kept on each of the client's dialogs (and their sort indexes).
 pub(super) fn refresh_client(
     conn: &mut DbConnection,
     dialog_id: DialogId,
     lead: &InboundClient,
 ) -> StoreResult<()> {
-    let client_id: i64 = dialogs::table
+    let (client_id, current_name): (i64, String) = dialogs::table
         .find(dialog_id.0)
-        .select(dialogs::client_id)
+        .select((dialogs::client_id, dialogs::client_name))
         .first(conn)?;
     if let Some(name) = lead
         .name
         .as_deref()
         .map(str::trim)
-        .filter(|n| !n.is_empty())
+        .filter(|n| !n.is_empty() && *n != current_name)
     {
         diesel::update(clients::table.find(client_id))
             .set((
@@ -196,7 +199,6 @@ pub(super) fn refresh_client(
                 clients::search_name.eq(name.to_lowercase()),
             ))
             .execute(conn)?;
-        // The lists sort by the name kept on each of the client's dialogs.
         diesel::update(dialogs::table.filter(dialogs::client_id.eq(client_id)))
             .set(dialogs::client_name.eq(name))
             .execute(conn)?;
@@ -204,6 +206,11 @@ pub(super) fn refresh_client(
     if let Some(avatar) = &lead.avatar_url {
         diesel::update(clients::table.find(client_id))
             .set(clients::avatar_url.eq(avatar))
+            .filter(
+                clients::avatar_url
+                    .is_null()
+                    .or(clients::avatar_url.ne(avatar)),
+            )
             .execute(conn)?;
     }
     Ok(())

@@ -257,6 +257,17 @@ fn send(out: &mut dyn std::io::Write, data: &[u8]) -> Result<(), diesel::result:
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
 }
 
+/// `COPY table (columns) FROM STDIN` with `csv` (a `String`) as its data.
+macro_rules! copy_csv {
+    ($pg:expr, $table:expr, $columns:expr, $csv:expr) => {{
+        let data = $csv.into_bytes();
+        diesel::copy_from($table)
+            .from_raw_data($columns, |out| send(out, &data))
+            .with_format(diesel::pg::CopyFormat::Csv)
+            .execute($pg)?;
+    }};
+}
+
 /// The many-row tables of a batch.
 #[derive(Default)]
 struct Rows {
@@ -297,7 +308,6 @@ impl Rows {
     /// no statement to plan per row. Texts are quoted (ours hold commas and
     /// no quotes; the JSON values have their quotes doubled).
     fn copy_into_postgres(self, pg: &mut diesel::PgConnection) -> StoreResult<()> {
-        use diesel::pg::CopyFormat;
         let time = |at: &NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
         let created = time(&to_db(now()));
         let mut csv = String::new();
@@ -311,23 +321,21 @@ impl Rows {
                 time(at)
             );
         }
-        let data = csv.into_bytes();
-        diesel::copy_from(messages::table)
-            .from_raw_data(
-                (
-                    messages::dialog_id,
-                    messages::channel_id,
-                    messages::author,
-                    messages::operator_id,
-                    messages::kind,
-                    messages::text,
-                    messages::sent_at,
-                    messages::created_at,
-                ),
-                |out| send(out, &data),
-            )
-            .with_format(CopyFormat::Csv)
-            .execute(pg)?;
+        copy_csv!(
+            pg,
+            messages::table,
+            (
+                messages::dialog_id,
+                messages::channel_id,
+                messages::author,
+                messages::operator_id,
+                messages::kind,
+                messages::text,
+                messages::sent_at,
+                messages::created_at,
+            ),
+            csv
+        );
         let mut csv = String::new();
         for (dialog, kind, before, after, at) in &self.events {
             let quote = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
@@ -339,33 +347,30 @@ impl Rows {
                 time(at)
             );
         }
-        let data = csv.into_bytes();
-        diesel::copy_from(events::table)
-            .from_raw_data(
-                (
-                    events::dialog_id,
-                    events::kind,
-                    events::actor_kind,
-                    events::reason,
-                    events::before_value,
-                    events::after_value,
-                    events::created_at,
-                ),
-                |out| send(out, &data),
-            )
-            .with_format(CopyFormat::Csv)
-            .execute(pg)?;
+        copy_csv!(
+            pg,
+            events::table,
+            (
+                events::dialog_id,
+                events::kind,
+                events::actor_kind,
+                events::reason,
+                events::before_value,
+                events::after_value,
+                events::created_at,
+            ),
+            csv
+        );
         let mut csv = String::new();
         for (dialog, tag) in &self.tags {
             let _ = writeln!(csv, "{dialog},{tag}");
         }
-        let data = csv.into_bytes();
-        diesel::copy_from(dialog_tags::table)
-            .from_raw_data((dialog_tags::dialog_id, dialog_tags::tag_id), |out| {
-                send(out, &data)
-            })
-            .with_format(CopyFormat::Csv)
-            .execute(pg)?;
+        copy_csv!(
+            pg,
+            dialog_tags::table,
+            (dialog_tags::dialog_id, dialog_tags::tag_id),
+            csv
+        );
         Ok(())
     }
 
