@@ -5,7 +5,7 @@ use crate::error::StoreResult;
 use crate::models::*;
 use crate::schema::*;
 use crate::time::to_db;
-use crate::{DbConnection, Store};
+use crate::{rollups, DbConnection, Store};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use dialogdesk_domain::wire::{
     FinishedByOperator, FinishedOnChannel, FinishedOnDay, ManagerStats, OperatorRef,
@@ -132,9 +132,9 @@ impl Store {
 
     /// Per-manager stats over the range, for every operator with activity.
     ///
-    /// Aggregated by the database (three grouped queries), so memory stays
-    /// bounded by operators × days whatever the range holds: a year of
-    /// traffic is millions of messages, which must not be loaded to count
+    /// Read from the rollups (see [`crate::rollups`]) for the whole days
+    /// and hours of the range and from the rows for its edges: a year of
+    /// traffic is millions of messages, which must not be read to count
     /// them.
     pub fn manager_stats(&self, range: &Range) -> StoreResult<Vec<ManagerStats>> {
         self.read_report("manager_stats", |conn| {
@@ -145,31 +145,15 @@ impl Store {
                 .collect();
             let mut stats: BTreeMap<i64, ManagerStats> = BTreeMap::new();
             for taken in taken_per_operator_day(conn, range)? {
-                // `after_value` is the JSON of the new assignee: an id, or
-                // `null` (filtered out by the query) for "nobody".
-                if let Ok(id) = serde_json::from_str::<i64>(&taken.assignee) {
-                    *stats_entry(&mut stats, &names, id)
-                        .taken_per_day
-                        .entry(taken.day)
-                        .or_default() += taken.taken;
-                }
+                *stats_entry(&mut stats, &names, taken.operator_id)
+                    .taken_per_day
+                    .entry(taken.day)
+                    .or_default() += taken.taken;
             }
-            let sent: Vec<(Option<i64>, i64)> = messages::table
-                .filter(messages::sent_at.ge(to_db(range.from)))
-                .filter(messages::sent_at.lt(to_db(range.to)))
-                .filter(messages::author.eq(Author::Operator.as_str()))
-                .filter(messages::operator_id.is_not_null())
-                .group_by(messages::operator_id)
-                .select((messages::operator_id, count_star()))
-                .load(conn)?;
-            for (operator, count) in sent {
-                if let Some(id) = operator {
-                    stats_entry(&mut stats, &names, id).messages_sent = count;
-                }
-            }
-            for median in median_first_responses(conn, range)? {
-                stats_entry(&mut stats, &names, median.operator_id).median_first_response_seconds =
-                    Some(median.seconds);
+            for replies in replies_per_operator(conn, range)? {
+                let entry = stats_entry(&mut stats, &names, replies.operator_id);
+                entry.messages_sent = replies.sent;
+                entry.median_first_response_seconds = replies.median_seconds;
             }
             Ok(stats.into_values().collect())
         })
@@ -179,121 +163,314 @@ impl Store {
 /// Assignments to one operator on one day (in the range's offset).
 #[derive(QueryableByName)]
 struct TakenOnDay {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    assignee: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    operator_id: i64,
     #[diesel(sql_type = diesel::sql_types::Date)]
     day: NaiveDate,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     taken: i64,
 }
 
-/// Timeline entries that set the assignee, counted per new assignee and
-/// local day. Days are cut in SQL: the two databases shift a timestamp by
-/// minutes differently.
+/// Assignments per new assignee and local day: the whole UTC hours from
+/// `assignment_rollup`, the rest from the timeline. An offset that is not
+/// whole hours cuts days inside an hour: then all from the timeline.
 fn taken_per_operator_day(conn: &mut DbConnection, range: &Range) -> StoreResult<Vec<TakenOnDay>> {
-    use diesel::sql_types::{Integer, Text, Timestamp};
-    const FILTER: &str = "FROM events WHERE kind = 'assignee_changed' AND after_value <> 'null'";
     let (from, to) = (to_db(range.from), to_db(range.to));
+    let offset = range.utc_offset_minutes;
+    let hours = rollups::whole_hours(from, to).filter(|_| offset % 60 == 0);
+    let Some((first, end)) = hours else {
+        return taken_in_timeline(conn, from, to, offset);
+    };
+    let mut taken = taken_in_timeline(conn, from, first, offset)?;
+    taken.extend(taken_in_timeline(conn, end, to, offset)?);
+    taken.extend(taken_in_rollup(conn, first, end, offset)?);
+    Ok(taken)
+}
+
+/// Timeline entries that set the assignee in `[from, to)`, counted per new
+/// assignee and local day. Days are cut in SQL: the two databases shift a
+/// timestamp by minutes differently.
+fn taken_in_timeline(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    offset: i32,
+) -> StoreResult<Vec<TakenOnDay>> {
+    use diesel::sql_types::{Integer, Text, Timestamp};
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    // `after_value` is the JSON of the new assignee: an id, or `null` for
+    // "nobody".
+    const FILTER: &str = "FROM events WHERE kind = 'assignee_changed' AND after_value <> 'null'";
     Ok(match conn {
         DbConnection::Pg(pg) => diesel::sql_query(format!(
-            "SELECT after_value AS assignee, \
+            "SELECT CAST(after_value AS BIGINT) AS operator_id, \
                     (created_at + make_interval(mins => $3))::date AS day, \
                     COUNT(*) AS taken \
              {FILTER} AND created_at >= $1 AND created_at < $2 GROUP BY 1, 2"
         ))
         .bind::<Timestamp, _>(from)
         .bind::<Timestamp, _>(to)
-        .bind::<Integer, _>(range.utc_offset_minutes)
+        .bind::<Integer, _>(offset)
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
-            "SELECT after_value AS assignee, date(created_at, ?) AS day, COUNT(*) AS taken \
+            "SELECT CAST(after_value AS INTEGER) AS operator_id, date(created_at, ?) AS day, \
+                    COUNT(*) AS taken \
              {FILTER} AND created_at >= ? AND created_at < ? GROUP BY 1, 2"
         ))
-        .bind::<Text, _>(format!("{:+} minutes", range.utc_offset_minutes))
+        .bind::<Text, _>(format!("{offset:+} minutes"))
         .bind::<Timestamp, _>(from)
         .bind::<Timestamp, _>(to)
         .load(sqlite)?,
     })
 }
 
-/// One operator's median first response.
-#[derive(QueryableByName)]
-struct MedianResponse {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    operator_id: i64,
-    #[diesel(sql_type = diesel::sql_types::Double)]
-    seconds: f64,
-}
-
-/// The median time from the start of a lead's turn to the operator's reply,
-/// per operator, in seconds (to the millisecond).
-///
-/// Within the range and one dialog, leaving out bot messages and operator
-/// messages without an operator: a turn starts at a lead message that does
-/// not follow another lead message, and an operator message that follows a
-/// lead message answers the turn that started last. The median is the
-/// middle response (the mean of the two middle ones for an even count).
-const MEDIAN_FIRST_RESPONSES: &str = "
-WITH conversation AS (
-    SELECT id, dialog_id, author, operator_id, sent_at,
-           LAG(author) OVER (PARTITION BY dialog_id ORDER BY sent_at, id) AS previous_author
-    FROM messages
-    WHERE sent_at >= :from AND sent_at < :to
-      AND (author = 'lead' OR (author = 'operator' AND operator_id IS NOT NULL))
-), turns AS (
-    SELECT author, operator_id, sent_at, previous_author,
-           MAX(CASE WHEN author = 'lead' AND (previous_author IS NULL OR previous_author <> 'lead')
-                    THEN sent_at END)
-             OVER (PARTITION BY dialog_id ORDER BY sent_at, id
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS turn_started
-    FROM conversation
-), responses AS (
-    SELECT operator_id, :seconds AS seconds
-    FROM turns
-    WHERE author = 'operator' AND previous_author = 'lead'
-), ranked AS (
-    SELECT operator_id, seconds,
-           ROW_NUMBER() OVER (PARTITION BY operator_id ORDER BY seconds) AS position,
-           COUNT(*) OVER (PARTITION BY operator_id) AS total
-    FROM responses
-)
-SELECT operator_id, AVG(seconds) AS seconds
-FROM ranked
-WHERE position IN ((total + 1) / 2, (total + 2) / 2)
-GROUP BY operator_id";
-
-fn median_first_responses(
+/// The same from `assignment_rollup`, for whole hours `[first, end)`.
+fn taken_in_rollup(
     conn: &mut DbConnection,
-    range: &Range,
-) -> StoreResult<Vec<MedianResponse>> {
-    use diesel::sql_types::Timestamp;
-    let (from, to) = (to_db(range.from), to_db(range.to));
+    first: NaiveDateTime,
+    end: NaiveDateTime,
+    offset: i32,
+) -> StoreResult<Vec<TakenOnDay>> {
+    use diesel::sql_types::{Integer, Text, Timestamp};
     Ok(match conn {
         DbConnection::Pg(pg) => diesel::sql_query(
-            MEDIAN_FIRST_RESPONSES
-                .replace(":from", "$1")
-                .replace(":to", "$2")
-                .replace(
-                    ":seconds",
-                    "(FLOOR(EXTRACT(EPOCH FROM (sent_at - turn_started)) * 1000) / 1000)::float8",
-                ),
+            "SELECT operator_id, (hour + make_interval(mins => $3))::date AS day, \
+                    CAST(SUM(assignments) AS BIGINT) AS taken \
+             FROM assignment_rollup WHERE hour >= $1 AND hour < $2 GROUP BY 1, 2",
         )
-        .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to)
+        .bind::<Timestamp, _>(first)
+        .bind::<Timestamp, _>(end)
+        .bind::<Integer, _>(offset)
         .load(pg)?,
-        // SQLite keeps a time as whole milliseconds inside julianday().
         DbConnection::Sqlite(sqlite) => diesel::sql_query(
-            MEDIAN_FIRST_RESPONSES
-                .replace(":from", "?")
-                .replace(":to", "?")
-                .replace(
-                    ":seconds",
-                    "ROUND((julianday(sent_at) - julianday(turn_started)) * 86400000.0) / 1000.0",
-                ),
+            "SELECT operator_id, date(hour, ?) AS day, SUM(assignments) AS taken \
+             FROM assignment_rollup WHERE hour >= ? AND hour < ? GROUP BY 1, 2",
         )
+        .bind::<Text, _>(format!("{offset:+} minutes"))
+        .bind::<Timestamp, _>(first)
+        .bind::<Timestamp, _>(end)
+        .load(sqlite)?,
+    })
+}
+
+/// One operator's replies in the range.
+struct Replies {
+    operator_id: i64,
+    sent: i64,
+    median_seconds: Option<f64>,
+}
+
+/// Replies counted per response-time bucket (`-1`: answered no turn).
+type Histogram = BTreeMap<i64, i64>;
+
+/// Messages sent and the median first response per operator, over the
+/// replies sent in the range (the turn a reply answers may have begun
+/// earlier). The median is the middle response, or the mean of the two
+/// middle ones for an even count: the bucket of each middle rank comes
+/// from the histogram, the value from reading that bucket's replies.
+fn replies_per_operator(conn: &mut DbConnection, range: &Range) -> StoreResult<Vec<Replies>> {
+    let (from, to) = (to_db(range.from), to_db(range.to));
+    let mut histograms: BTreeMap<i64, Histogram> = BTreeMap::new();
+    let mut count = |operator: i64, bucket: i64, n: i64| {
+        *histograms
+            .entry(operator)
+            .or_default()
+            .entry(bucket)
+            .or_default() += n;
+    };
+    let edges = match rollups::whole_days(from, to) {
+        None => vec![(from, to)],
+        Some((first, end)) => {
+            for row in replies_in_rollup(conn, first.date(), end.date())? {
+                count(row.operator_id, row.bucket, row.replies);
+            }
+            vec![(from, first), (end, to)]
+        }
+    };
+    for (edge_from, edge_to) in edges {
+        for (operator, seconds) in replies_in_messages(conn, edge_from, edge_to)? {
+            count(operator, seconds.map_or(-1, rollups::bucket_of), 1);
+        }
+    }
+    histograms
+        .into_iter()
+        .map(|(operator_id, histogram)| {
+            let sent = histogram.values().sum();
+            let answered: i64 = histogram.range(0..).map(|(_, n)| n).sum();
+            let ranks = match answered {
+                0 => vec![],
+                n if n % 2 == 1 => vec![(n + 1) / 2],
+                n => vec![n / 2, n / 2 + 1],
+            };
+            let values = ranks
+                .into_iter()
+                .map(|rank| response_at_rank(conn, operator_id, from, to, &histogram, rank))
+                .collect::<StoreResult<Vec<f64>>>()?;
+            Ok(Replies {
+                operator_id,
+                sent,
+                median_seconds: (!values.is_empty())
+                    .then(|| values.iter().sum::<f64>() / values.len() as f64),
+            })
+        })
+        .collect()
+}
+
+/// Rollup rows summed over whole days.
+#[derive(QueryableByName)]
+struct BucketCount {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    operator_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    bucket: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    replies: i64,
+}
+
+fn replies_in_rollup(
+    conn: &mut DbConnection,
+    first: NaiveDate,
+    end: NaiveDate,
+) -> StoreResult<Vec<BucketCount>> {
+    use diesel::sql_types::Date;
+    let sql = "SELECT operator_id, bucket, CAST(SUM(replies) AS BIGINT) AS replies \
+               FROM reply_rollup WHERE day >= :first AND day < :end GROUP BY 1, 2";
+    Ok(match conn {
+        DbConnection::Pg(pg) => {
+            diesel::sql_query(sql.replace(":first", "$1").replace(":end", "$2"))
+                .bind::<Date, _>(first)
+                .bind::<Date, _>(end)
+                .load(pg)?
+        }
+        DbConnection::Sqlite(sqlite) => {
+            diesel::sql_query(sql.replace(":first", "?").replace(":end", "?"))
+                .bind::<Date, _>(first)
+                .bind::<Date, _>(end)
+                .load(sqlite)?
+        }
+    })
+}
+
+/// The operators' replies sent in `[from, to)`, with their response times.
+/// Written out in SQL (`author = 'operator'` a literal) so the planner can
+/// match the partial index `messages_operator_replies`.
+fn replies_in_messages(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> StoreResult<Vec<(i64, Option<f64>)>> {
+    #[derive(QueryableByName)]
+    struct Reply {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        operator_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+        response_seconds: Option<f64>,
+    }
+    use diesel::sql_types::Timestamp;
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    let sql = "SELECT operator_id, response_seconds FROM messages \
+               WHERE author = 'operator' AND operator_id IS NOT NULL \
+                 AND sent_at >= :from AND sent_at < :to";
+    let rows: Vec<Reply> = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(sql.replace(":from", "$1").replace(":to", "$2"))
+            .bind::<Timestamp, _>(from)
+            .bind::<Timestamp, _>(to)
+            .load(pg)?,
+        DbConnection::Sqlite(sqlite) => {
+            diesel::sql_query(sql.replace(":from", "?").replace(":to", "?"))
+                .bind::<Timestamp, _>(from)
+                .bind::<Timestamp, _>(to)
+                .load(sqlite)?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.operator_id, r.response_seconds))
+        .collect())
+}
+
+/// The `rank`-th smallest response time (from 1) of the operator's replies
+/// in `[from, to)`: the bucket from the histogram, then that bucket's
+/// replies read in order from `messages_reply_times`, skipping to the rank.
+fn response_at_rank(
+    conn: &mut DbConnection,
+    operator: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    histogram: &Histogram,
+    rank: i64,
+) -> StoreResult<f64> {
+    #[derive(QueryableByName)]
+    struct Seconds {
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        response_seconds: f64,
+    }
+    use diesel::sql_types::{BigInt, Double, Timestamp};
+    let mut before = 0;
+    let mut found = None;
+    for (&bucket, &n) in histogram.range(0..) {
+        if before + n >= rank {
+            found = Some(bucket);
+            break;
+        }
+        before += n;
+    }
+    let bucket = found.ok_or_else(|| {
+        crate::StoreError::Database(anyhow::anyhow!(
+            "rank {rank} past the replies of {operator}"
+        ))
+    })?;
+    let (lower, upper) = rollups::bucket_bounds(bucket);
+    // Bucket 0 is open below: -1e18 stands for "any".
+    let lower = lower.unwrap_or(-1e18);
+    let sql = "SELECT response_seconds FROM messages \
+               WHERE author = 'operator' AND operator_id = :operator \
+                 AND response_seconds IS NOT NULL \
+                 AND response_seconds >= :lower AND response_seconds < :upper \
+                 AND sent_at >= :from AND sent_at < :to \
+               ORDER BY response_seconds LIMIT 1 OFFSET :skip";
+    let skip = rank - before - 1;
+    let row: Option<Seconds> = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(
+            sql.replace(":operator", "$1")
+                .replace(":lower", "$2")
+                .replace(":upper", "$3")
+                .replace(":from", "$4")
+                .replace(":to", "$5")
+                .replace(":skip", "$6"),
+        )
+        .bind::<BigInt, _>(operator)
+        .bind::<Double, _>(lower)
+        .bind::<Double, _>(upper)
         .bind::<Timestamp, _>(from)
         .bind::<Timestamp, _>(to)
-        .load(sqlite)?,
+        .bind::<BigInt, _>(skip)
+        .get_result(pg)
+        .optional()?,
+        DbConnection::Sqlite(sqlite) => {
+            let mut sql = sql.to_owned();
+            for name in [":operator", ":lower", ":upper", ":from", ":to", ":skip"] {
+                sql = sql.replace(name, "?");
+            }
+            diesel::sql_query(sql)
+                .bind::<BigInt, _>(operator)
+                .bind::<Double, _>(lower)
+                .bind::<Double, _>(upper)
+                .bind::<Timestamp, _>(from)
+                .bind::<Timestamp, _>(to)
+                .bind::<BigInt, _>(skip)
+                .get_result(sqlite)
+                .optional()?
+        }
+    };
+    row.map(|r| r.response_seconds).ok_or_else(|| {
+        crate::StoreError::Database(anyhow::anyhow!(
+            "the reply rollup of operator {operator} disagrees with the replies"
+        ))
     })
 }
 

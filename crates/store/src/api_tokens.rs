@@ -136,7 +136,7 @@ impl Store {
 
     /// Revokes a token (idempotent); it is refused from then on.
     pub fn revoke_api_token(&self, id: ApiTokenId) -> StoreResult<ApiToken> {
-        self.write("revoke_api_token", |conn| {
+        let outcome = self.write("revoke_api_token", |conn| {
             let n = diesel::update(
                 api_tokens::table
                     .find(id.0)
@@ -154,28 +154,33 @@ impl Store {
                 None if n == 0 => Err(StoreError::not_found("API token", id.0)),
                 None => Err(StoreError::Database(anyhow::anyhow!("token {id} vanished"))),
             }
-        })
+        });
+        // Sessions or tokens changed: no check may reuse an earlier answer.
+        self.credentials.forget_all();
+        outcome
     }
 
     /// The identity of a token that is not revoked (for a stream ticket the
     /// token asked for: revoking the token voids its tickets).
     pub fn api_token_identity(&self, id: ApiTokenId) -> StoreResult<Option<TokenIdentity>> {
-        let scopes: Option<String> = self.read("api_token_identity", |conn| {
-            Ok(api_tokens::table
-                .find(id.0)
-                .filter(api_tokens::revoked_at.is_null())
-                .select(api_tokens::scopes)
-                .first(conn)
-                .optional()?)
-        })?;
-        scopes
-            .map(|scopes| {
-                Ok(TokenIdentity {
-                    id,
-                    scopes: parse_scopes(&scopes)?,
+        crate::auth_cache::cached(&self.credentials.token_ids, id, || {
+            let scopes: Option<String> = self.read("api_token_identity", |conn| {
+                Ok(api_tokens::table
+                    .find(id.0)
+                    .filter(api_tokens::revoked_at.is_null())
+                    .select(api_tokens::scopes)
+                    .first(conn)
+                    .optional()?)
+            })?;
+            scopes
+                .map(|scopes| {
+                    Ok(TokenIdentity {
+                        id,
+                        scopes: parse_scopes(&scopes)?,
+                    })
                 })
-            })
-            .transpose()
+                .transpose()
+        })
     }
 
     /// The live token with this secret, if any; notes its use (at most once
@@ -184,30 +189,33 @@ impl Store {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let found: Option<(i64, String, Option<NaiveDateTime>)> =
-            self.read("authenticate_token", |conn| {
-                Ok(api_tokens::table
-                    .filter(api_tokens::secret_hash.eq(secret_hash(secret)))
-                    .filter(api_tokens::revoked_at.is_null())
-                    .select((api_tokens::id, api_tokens::scopes, api_tokens::last_used_at))
-                    .first(conn)
-                    .optional()?)
-            })?;
-        let Some((id, scopes, last_used)) = found else {
-            return Ok(None);
-        };
-        let at = now();
-        if last_used.is_none_or(|t| from_db(t) < at - Duration::minutes(1)) {
-            self.write("authenticate_token", |conn| {
-                diesel::update(api_tokens::table.find(id))
-                    .set(api_tokens::last_used_at.eq(to_db(at)))
-                    .execute(conn)?;
-                Ok(())
-            })?;
-        }
-        Ok(Some(TokenIdentity {
-            id: ApiTokenId(id),
-            scopes: parse_scopes(&scopes)?,
-        }))
+        let hash = secret_hash(secret);
+        crate::auth_cache::cached(&self.credentials.tokens, hash.clone(), || {
+            let found: Option<(i64, String, Option<NaiveDateTime>)> =
+                self.read("authenticate_token", |conn| {
+                    Ok(api_tokens::table
+                        .filter(api_tokens::secret_hash.eq(&hash))
+                        .filter(api_tokens::revoked_at.is_null())
+                        .select((api_tokens::id, api_tokens::scopes, api_tokens::last_used_at))
+                        .first(conn)
+                        .optional()?)
+                })?;
+            let Some((id, scopes, last_used)) = found else {
+                return Ok(None);
+            };
+            let at = now();
+            if last_used.is_none_or(|t| from_db(t) < at - Duration::minutes(1)) {
+                self.write("authenticate_token", |conn| {
+                    diesel::update(api_tokens::table.find(id))
+                        .set(api_tokens::last_used_at.eq(to_db(at)))
+                        .execute(conn)?;
+                    Ok(())
+                })?;
+            }
+            Ok(Some(TokenIdentity {
+                id: ApiTokenId(id),
+                scopes: parse_scopes(&scopes)?,
+            }))
+        })
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod analytics;
 pub mod api_tokens;
+pub mod auth_cache;
 pub mod catalog;
 pub mod cursor;
 #[expect(
@@ -23,6 +24,7 @@ pub mod live;
 )]
 pub mod models;
 pub mod records;
+pub mod rollups;
 #[expect(
     missing_docs,
     reason = "diesel's table! macro generates the modules; columns are described in the migrations"
@@ -54,6 +56,28 @@ pub struct Store {
     write_lock: Arc<Mutex<()>>,
     /// Wakes the live-event relay after each commit.
     commit_signal: Arc<live::CommitSignal>,
+    /// The batch writer of inbound deliveries, started on first use.
+    ingest: Arc<dialogs::ingest::IngestQueue>,
+    /// Recent credential checks (see [`auth_cache`]).
+    credentials: Arc<Credentials>,
+}
+
+/// The kept answers of credential checks.
+#[derive(Default)]
+struct Credentials {
+    sessions: auth_cache::Recent<dialogdesk_domain::OperatorId, sessions::Session>,
+    /// By secret hash.
+    tokens: auth_cache::Recent<String, api_tokens::TokenIdentity>,
+    token_ids: auth_cache::Recent<dialogdesk_domain::ApiTokenId, api_tokens::TokenIdentity>,
+}
+
+impl Credentials {
+    /// After a change of an operator or a token.
+    fn forget_all(&self) {
+        self.sessions.forget_all();
+        self.tokens.forget_all();
+        self.token_ids.forget_all();
+    }
 }
 
 impl Store {
@@ -85,6 +109,8 @@ impl Store {
             target,
             write_lock: Arc::new(Mutex::new(())),
             commit_signal: Arc::default(),
+            ingest: Arc::default(),
+            credentials: Arc::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -226,7 +252,12 @@ fn write_transaction<T>(
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
     match &mut *conn {
-        DbConnection::Pg(_) => return conn.transaction(f),
+        DbConnection::Pg(_) => {
+            return conn.transaction(|conn| {
+                live::take_write_turn(conn)?;
+                f(conn)
+            })
+        }
         DbConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
         }

@@ -23,10 +23,9 @@ use std::sync::{Arc, Condvar, Mutex};
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "dialogdesk_events";
 
-/// Any number, the same in every process: serialises the tail of
-/// event-writing transactions so that outbox ids follow commit order (a
-/// relay reading "ids after the last one seen" then never skips one).
-const OUTBOX_LOCK: i64 = 0x6469_616c_6f67;
+/// Any number, the same in every process: the write turn (see
+/// [`take_write_turn`]).
+const WRITE_TURN_LOCK: i64 = 0x6469_616c_6f67;
 
 /// The kinds of live events: the SSE event names of the wire contract.
 pub use dialogdesk_domain::wire::live_event as kind;
@@ -44,35 +43,89 @@ pub struct LiveRow {
     pub payload: String,
 }
 
-/// Starts writing events in a transaction: takes the outbox lock and queues
-/// the notification (PostgreSQL only; SQLite writers are one at a time).
-pub fn begin_events(conn: &mut DbConnection) -> StoreResult<()> {
+/// Takes this database's write turn for the rest of the transaction, and
+/// queues the notification of its events (PostgreSQL; `Store::write` does
+/// it first thing in every write).
+///
+/// Write transactions run one at a time, as they do on SQLite, for two
+/// reasons. Outbox ids then follow commit order, so a relay reading "ids
+/// after the last one seen" never skips one. And every writer takes its
+/// locks in one order (the turn first, then rows and counters), so two
+/// writes can never deadlock: before, a write took the outbox lock last,
+/// after its rows, while a new lead's delivery took it in the middle.
+/// Throughput comes from batching the busy path (inbound deliveries, see
+/// `dialogs::ingest`), not from concurrent transactions that would queue
+/// on the counters and the outbox anyway.
+///
+/// The notification goes with every write, events or not: PostgreSQL
+/// delivers it only on commit, and a relay woken by a write without events
+/// reads nothing new. One statement for both keeps a write's round trips
+/// down.
+pub fn take_write_turn(conn: &mut DbConnection) -> StoreResult<()> {
     if let DbConnection::Pg(pg) = conn {
         pg.batch_execute(&format!(
-            "SELECT pg_advisory_xact_lock({OUTBOX_LOCK}); NOTIFY {CHANNEL}"
+            "SELECT pg_advisory_xact_lock({WRITE_TURN_LOCK}); NOTIFY {CHANNEL}"
         ))?;
     }
     Ok(())
 }
 
-/// Writes one event in the caller's transaction (after `begin_events`).
+/// Live events of one change, written together (one statement) in the
+/// caller's transaction.
+#[derive(Default)]
+pub struct Batch {
+    rows: Vec<(&'static str, Option<i64>, String)>,
+}
+
+impl Batch {
+    /// Adds one event.
+    pub fn add(
+        &mut self,
+        kind: &'static str,
+        dialog: Option<DialogId>,
+        payload: &impl Serialize,
+    ) -> StoreResult<()> {
+        let payload =
+            serde_json::to_string(payload).map_err(|e| crate::StoreError::Database(e.into()))?;
+        self.rows.push((kind, dialog.map(|d| d.0), payload));
+        Ok(())
+    }
+
+    /// Writes the events, in the order added.
+    pub fn write(self, conn: &mut DbConnection) -> StoreResult<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let at = to_db(now());
+        let rows: Vec<_> = self
+            .rows
+            .into_iter()
+            .map(|(kind, dialog, payload)| {
+                (
+                    live_events::kind.eq(kind),
+                    live_events::dialog_id.eq(dialog),
+                    live_events::payload.eq(payload),
+                    live_events::created_at.eq(at),
+                )
+            })
+            .collect();
+        crate::on_backend!(conn, |c| diesel::insert_into(live_events::table)
+            .values(&rows)
+            .execute(c))?;
+        Ok(())
+    }
+}
+
+/// Writes one event in the caller's transaction.
 pub fn record(
     conn: &mut DbConnection,
-    kind: &str,
+    kind: &'static str,
     dialog: Option<DialogId>,
     payload: &impl Serialize,
 ) -> StoreResult<()> {
-    let payload =
-        serde_json::to_string(payload).map_err(|e| crate::StoreError::Database(e.into()))?;
-    diesel::insert_into(live_events::table)
-        .values((
-            live_events::kind.eq(kind),
-            live_events::dialog_id.eq(dialog.map(|d| d.0)),
-            live_events::payload.eq(payload),
-            live_events::created_at.eq(to_db(now())),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let mut batch = Batch::default();
+    batch.add(kind, dialog, payload)?;
+    batch.write(conn)
 }
 
 /// Wakes this process's relay after each commit.

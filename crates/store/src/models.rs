@@ -42,6 +42,7 @@ pub struct DialogRow {
     pub updated_at: NaiveDateTime,
     pub client_name: String,
     pub finished_by_name: String,
+    pub awaiting_reply_since: Option<NaiveDateTime>,
 }
 
 impl DialogRow {

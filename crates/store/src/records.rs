@@ -89,7 +89,7 @@ impl Store {
                 .as_deref()
                 .and_then(|q| Search::new(q, query.phones))
             {
-                q = filter_by_search!(q, dialogs::client_id, &search, sqlite);
+                q = filter_by_search!(q, &search, sqlite, conn);
             }
             if let Some(id) = query.finished_by {
                 q = q.filter(dialogs::finished_by.eq(id.0));

@@ -97,6 +97,8 @@ diesel::table! {
         client_phone_digits -> Text,
         channel_name -> Text,
         finished_by_name -> Text,
+        awaiting_reply_since -> Nullable<Timestamp>,
+        client_search_name -> Text,
     }
 }
 
@@ -120,6 +122,7 @@ diesel::table! {
         external_id -> Nullable<Text>,
         sent_at -> Timestamp,
         created_at -> Timestamp,
+        response_seconds -> Nullable<Double>,
     }
 }
 
@@ -142,6 +145,23 @@ diesel::table! {
         before_value -> Text,
         after_value -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reply_rollup (day, operator_id, bucket) {
+        day -> Date,
+        operator_id -> BigInt,
+        bucket -> BigInt,
+        replies -> BigInt,
+    }
+}
+
+diesel::table! {
+    assignment_rollup (hour, operator_id) {
+        hour -> Timestamp,
+        operator_id -> BigInt,
+        assignments -> BigInt,
     }
 }
 

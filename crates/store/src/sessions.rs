@@ -56,24 +56,32 @@ impl Store {
     /// An operator (active or not) with the current token epoch, for
     /// checking a JWT: one query, as it runs on every authenticated request.
     pub fn session_operator(&self, id: OperatorId) -> StoreResult<Session> {
-        self.read("session_operator", |conn| {
-            let (row, token_epoch): (OperatorRow, i64) = operators::table
-                .find(id.0)
-                .select((OperatorRow::as_select(), operators::token_epoch))
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| StoreError::not_found("operator", id.0))?;
-            Ok(Session {
-                operator: row.into_operator()?,
-                token_epoch,
+        crate::auth_cache::cached(&self.credentials.sessions, id, || {
+            self.read("session_operator", |conn| {
+                let found: Option<(OperatorRow, i64)> = operators::table
+                    .find(id.0)
+                    .select((OperatorRow::as_select(), operators::token_epoch))
+                    .first(conn)
+                    .optional()?;
+                found
+                    .map(|(row, token_epoch)| {
+                        Ok(Session {
+                            operator: row.into_operator()?,
+                            token_epoch,
+                        })
+                    })
+                    .transpose()
             })
-        })
+        })?
+        .ok_or_else(|| StoreError::not_found("operator", id.0))
     }
 
     /// Ends every session of an operator (logout "everywhere": a JWT cannot
     /// be told apart from its copies, so all of them end).
     pub fn end_sessions(&self, id: OperatorId) -> StoreResult<()> {
-        self.write("end_sessions", |conn| end_sessions(conn, id))
+        self.write("end_sessions", |conn| end_sessions(conn, id))?;
+        self.credentials.forget_all();
+        Ok(())
     }
 
     /// A new stream ticket for `holder`, valid for `ttl` and one use. Expired

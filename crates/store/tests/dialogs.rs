@@ -524,8 +524,86 @@ fn operators_log_in_with_their_password_only_while_active(db: &TestDb) {
     assert!(matches!(dup, Err(StoreError::Conflict(_))));
 }
 
+/// Deliveries that arrive together are written in one transaction, each in
+/// a savepoint: pairs racing on one lead and one message id store it once
+/// (the other is a duplicate of it), and a delivery to an unknown channel
+/// fails alone, leaving nothing behind, while the rest commit.
+fn deliveries_at_once_commit_together_and_a_bad_one_fails_alone(db: &TestDb) {
+    use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
+    use std::sync::{Arc, Barrier};
+    let c = catalog(&db.store);
+    const PAIRS: usize = 20;
+    const UNKNOWN: usize = 8;
+    let barrier = Arc::new(Barrier::new(2 * PAIRS + UNKNOWN));
+    let threads: Vec<_> = (0..2 * PAIRS + UNKNOWN)
+        .map(|i| {
+            let (store, barrier) = (db.store.clone(), barrier.clone());
+            let channel = if i < 2 * PAIRS {
+                c.whatsapp
+            } else {
+                ChannelId(9_999)
+            };
+            std::thread::spawn(move || {
+                let lead = i / 2;
+                let inbound = Inbound {
+                    channel_id: channel,
+                    client: InboundClient {
+                        external_id: Some(format!("lead-{lead}")),
+                        phone: None,
+                        name: Some(format!("Lead {lead}")),
+                        avatar_url: None,
+                    },
+                    message: NewMessage {
+                        operator_id: None,
+                        kind: MessageKind::Text,
+                        text: "hello".into(),
+                        media_url: None,
+                        external_id: Some(format!("m-{lead}")),
+                        sent_at: chrono::Utc::now(),
+                    },
+                    actor: Actor::Integration(None),
+                };
+                barrier.wait();
+                (i, store.inbound(&inbound))
+            })
+        })
+        .collect();
+    let mut outcomes: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    outcomes.sort_by_key(|(i, _)| *i);
+    for pair in outcomes[..2 * PAIRS].chunks(2) {
+        let a = pair[0].1.as_ref().unwrap();
+        let b = pair[1].1.as_ref().unwrap();
+        assert_eq!((a.dialog_id, a.message_id), (b.dialog_id, b.message_id));
+        assert!(a.duplicate != b.duplicate, "stored once: {a:?} {b:?}");
+    }
+    for (_, outcome) in &outcomes[2 * PAIRS..] {
+        assert!(
+            matches!(outcome, Err(StoreError::NotFound { .. })),
+            "{outcome:?}"
+        );
+    }
+    let counts = db
+        .store
+        .counts(None, &Default::default(), PhoneMatch::Fragment)
+        .unwrap();
+    assert_eq!(counts.statuses.all, PAIRS as i64);
+    let (clients, messages): (i64, i64) = db
+        .store
+        .read("test_rows", |conn| {
+            use dialogdesk_store::schema::{clients, messages};
+            use diesel::prelude::*;
+            Ok((
+                clients::table.count().get_result(conn)?,
+                messages::table.count().get_result(conn)?,
+            ))
+        })
+        .unwrap();
+    assert_eq!((clients, messages), (PAIRS as i64, PAIRS as i64));
+}
+
 dialogdesk_testkit::on_both_backends!(
     db =>
+    deliveries_at_once_commit_together_and_a_bad_one_fails_alone,
     inbound_creates_client_and_dialog_in_start,
     a_repeated_channel_message_id_returns_the_original_and_writes_nothing,
     a_dialog_lives_through_the_state_machine,

@@ -650,10 +650,13 @@ fn renames_reach_the_names_the_lists_sort_by(db: &TestDb) {
             .read("test", |conn| {
                 use dialogdesk_store::schema::dialogs;
                 use diesel::prelude::*;
-                Ok(dialogs::table
+                let (name, search_name) = dialogs::table
                     .find(renamed.0)
-                    .select(dialogs::client_name)
-                    .first::<String>(conn)?)
+                    .select((dialogs::client_name, dialogs::client_search_name))
+                    .first::<(String, String)>(conn)?;
+                // What a search tests is kept with the name.
+                assert_eq!(search_name, name.to_lowercase());
+                Ok(name)
             })
             .unwrap()
     };
@@ -664,8 +667,104 @@ fn renames_reach_the_names_the_lists_sort_by(db: &TestDb) {
     );
 }
 
+/// A search reads the matching clients' dialogs directly when at most 500
+/// clients match, and walks the sort index otherwise: both plans list
+/// exactly the dialogs whose client matches, in the list and the records.
+fn both_search_plans_list_exactly_the_matching_dialogs(db: &TestDb) {
+    use dialogdesk_store::schema::{clients, dialogs};
+    use diesel::prelude::*;
+    db.store.seed_demo().unwrap();
+    db.store.seed_bulk(1_500, &|_| ()).unwrap();
+    let rows: Vec<(i64, String, String, bool)> = db
+        .store
+        .read("test_reference", |conn| {
+            Ok(dialogs::table
+                .inner_join(clients::table)
+                .select((
+                    dialogs::id,
+                    clients::search_name,
+                    clients::phone_digits,
+                    dialogs::finished_at.is_not_null(),
+                ))
+                .load(conn)?)
+        })
+        .unwrap();
+    let matching = |q: &str| -> Vec<(i64, bool)> {
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let mut ids: Vec<(i64, bool)> = rows
+            .iter()
+            .filter(|(_, name, phone, _)| {
+                name.contains(&q.to_lowercase()) || (!digits.is_empty() && phone.contains(&digits))
+            })
+            .map(|(id, _, _, finished)| (*id, *finished))
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let rare_name = rows[rows.len() / 2].1.clone();
+    let rare_phone: String = rows[rows.len() / 3].2.chars().skip(3).take(6).collect();
+    for (q, many) in [
+        ("ов", true),
+        (rare_name.as_str(), false),
+        (&rare_phone, false),
+    ] {
+        let want = matching(q);
+        assert_eq!(
+            want.len() > 500,
+            many,
+            "`{q}` matches {} dialogs",
+            want.len()
+        );
+        let filter = DialogFilter {
+            q: Some(q.to_owned()),
+            ..Default::default()
+        };
+        let mut listed: Vec<i64> = list_all(
+            &db.store,
+            &DialogListQuery {
+                phones: PhoneMatch::Fragment,
+                filter,
+                ..Default::default()
+            },
+            200,
+        )
+        .into_iter()
+        .map(|d| d.id.0)
+        .collect();
+        listed.sort_unstable();
+        assert_eq!(
+            listed,
+            want.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            "`{q}`"
+        );
+        let mut records = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = db
+                .store
+                .records(&RecordsQuery {
+                    q: Some(q.to_owned()),
+                    cursor,
+                    limit: 200,
+                    phones: PhoneMatch::Fragment,
+                    ..Default::default()
+                })
+                .unwrap();
+            records.extend(page.items.iter().map(|r| r.dialog_id.0));
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        records.sort_unstable();
+        let finished: Vec<i64> = want.iter().filter(|(_, f)| *f).map(|(id, _)| *id).collect();
+        assert_eq!(records, finished, "records of `{q}`");
+    }
+}
+
 dialogdesk_testkit::on_both_backends!(
     db =>
+    both_search_plans_list_exactly_the_matching_dialogs,
     a_masked_search_matches_phones_only_by_the_whole_number,
     every_sort_pages_through_each_dialog_once_in_order,
     each_tab_lists_what_its_count_says,

@@ -96,6 +96,8 @@ fn type_matches(declared: &str, migrated: &str) -> bool {
         "Text" => migrated == "text",
         "Bool" => matches!(migrated.as_str(), "boolean"),
         "Timestamp" => migrated.starts_with("timestamp"),
+        "Double" => matches!(migrated.as_str(), "double" | "double precision"),
+        "Date" => migrated == "date",
         _ => false,
     }
 }

@@ -64,15 +64,15 @@ fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
     s.seed_demo().unwrap();
     let calls = std::cell::Cell::new(0);
     assert_eq!(
-        s.seed_bulk(1_200, &|_| calls.set(calls.get() + 1)).unwrap(),
-        1_200
+        s.seed_bulk(4_100, &|_| calls.set(calls.get() + 1)).unwrap(),
+        4_100
     );
-    assert_eq!(calls.get(), 3, "progress after each batch of 500");
+    assert_eq!(calls.get(), 3, "progress after each batch of 2,000");
     let counts = s
         .counts(None, &Default::default(), PhoneMatch::Fragment)
         .unwrap();
     assert_eq!(counts.statuses, s.recount_statuses().unwrap());
-    assert_eq!(counts.statuses.all, 1_500);
+    assert_eq!(counts.statuses.all, 4_400);
     // Shaped like a bot's year: most finished or automatic, few errors.
     let st = counts.statuses;
     assert!(st.of(Status::Finished) > st.of(Status::Auto));
@@ -88,7 +88,7 @@ fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
         })
         .unwrap();
     assert_eq!(messages, counted);
-    assert!((5 * 1_500..16 * 1_500).contains(&messages), "{messages}");
+    assert!((5 * 4_400..16 * 4_400).contains(&messages), "{messages}");
     let (kept, fresh) = s.facet_counters_and_recount().unwrap();
     assert_eq!(kept, fresh);
 }

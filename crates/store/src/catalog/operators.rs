@@ -136,7 +136,7 @@ impl Store {
 
     /// Changes an operator's name, login, role or active flag.
     pub fn update_operator(&self, id: OperatorId, change: OperatorChange) -> StoreResult<Operator> {
-        self.write("update_operator", |conn| {
+        let outcome = self.write("update_operator", |conn| {
             let current = operator(conn, id)?;
             let email = change
                 .email
@@ -171,14 +171,17 @@ impl Store {
                 crate::sessions::end_sessions(conn, id)?;
             }
             operator(conn, id)
-        })
+        });
+        // Sessions or tokens changed: no check may reuse an earlier answer.
+        self.credentials.forget_all();
+        outcome
     }
 
     /// Sets a new password and ends every session of the operator (a reset
     /// after a leak must lock the leaked token out too).
     pub fn set_password(&self, id: OperatorId, password: &str) -> StoreResult<()> {
         let hash = hash_password(password)?;
-        self.write("set_password", |conn| {
+        let outcome = self.write("set_password", |conn| {
             let n = diesel::update(operators::table.find(id.0))
                 .set(operators::password_hash.eq(&hash))
                 .execute(conn)?;
@@ -186,7 +189,10 @@ impl Store {
                 return Err(StoreError::not_found("operator", id.0));
             }
             crate::sessions::end_sessions(conn, id)
-        })
+        });
+        // Sessions or tokens changed: no check may reuse an earlier answer.
+        self.credentials.forget_all();
+        outcome
     }
 
     /// The active operator with this login and password, if any, with the

@@ -2,12 +2,12 @@
 //! (dialog row, message, tags, timeline, counters, live events) in the caller's transaction.
 
 use super::facets::move_facets;
-use super::{bump_counters, dialog_state, lock_dialog};
+use super::{bump_counters, dialog_state};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{from_db, now, to_db};
-use crate::{live, DbConnection};
+use crate::{live, rollups, DbConnection};
 use chrono::{DateTime, Utc};
 use dialogdesk_domain::machine::TimelineChange;
 use dialogdesk_domain::wire::{self};
@@ -42,6 +42,15 @@ pub struct Applied {
     pub message_id: Option<MessageId>,
 }
 
+/// The last-message columns of a dialog row.
+struct LastMessage {
+    at: chrono::NaiveDateTime,
+    author: Option<String>,
+    kind: Option<String>,
+    text: Option<String>,
+    awaiting_reply_since: Option<chrono::NaiveDateTime>,
+}
+
 /// Applies `event` to the dialog and writes the outcome. The message, when
 /// given, must be the one the event describes.
 pub fn apply_event(
@@ -50,14 +59,29 @@ pub fn apply_event(
     event: &DialogEvent,
     message: Option<&NewMessage>,
 ) -> StoreResult<Applied> {
-    lock_dialog(conn, dialog_id)?;
+    // No row lock: write transactions take their turn one at a time
+    // (`live::take_write_turn`), so nothing changes the dialog meanwhile.
     let (row, before) = dialog_state(conn, dialog_id)?;
     let transition = apply(&before, event)?;
     let after = &transition.after;
     let at = to_db(event.at);
 
+    // What the row says of its last message: the new message's, if any.
+    let mut last_message = LastMessage {
+        at: row.last_message_at,
+        author: row.last_message_author.clone(),
+        kind: row.last_message_kind.clone(),
+        text: row.last_message_text.clone(),
+        awaiting_reply_since: row.awaiting_reply_since,
+    };
     let stored = match (message, &transition.timeline.last()) {
         (Some(m), Some(TimelineChange::Message { author, kind, .. })) => {
+            let (awaiting_reply_since, response_seconds) = turn_after(
+                row.awaiting_reply_since,
+                *author,
+                m.operator_id,
+                to_db(m.sent_at),
+            );
             let id: i64 = diesel::insert_into(messages::table)
                 .values((
                     messages::dialog_id.eq(dialog_id.0),
@@ -70,19 +94,22 @@ pub fn apply_event(
                     messages::external_id.eq(&m.external_id),
                     messages::sent_at.eq(to_db(m.sent_at)),
                     messages::created_at.eq(to_db(now())),
+                    messages::response_seconds.eq(response_seconds),
                 ))
                 .returning(messages::id)
                 // A repeated channel message id is a unique violation the
                 // inbound retry turns into `duplicate: true`.
                 .get_result(conn)?;
-            diesel::update(dialogs::table.find(dialog_id.0))
-                .set((
-                    dialogs::last_message_at.eq(to_db(m.sent_at)),
-                    dialogs::last_message_author.eq(author.as_str()),
-                    dialogs::last_message_kind.eq(kind.as_str()),
-                    dialogs::last_message_text.eq(&m.text),
-                ))
-                .execute(conn)?;
+            if let (Author::Operator, Some(operator)) = (author, m.operator_id) {
+                rollups::add_reply(conn, operator.0, to_db(m.sent_at), response_seconds)?;
+            }
+            last_message = LastMessage {
+                at: to_db(m.sent_at),
+                author: Some(author.as_str().to_owned()),
+                kind: Some(kind.as_str().to_owned()),
+                text: Some(m.text.clone()),
+                awaiting_reply_since,
+            };
             Some(Message {
                 id: MessageId(id),
                 dialog_id,
@@ -109,7 +136,8 @@ pub fn apply_event(
         .as_ref()
         .map_or(from_db(row.last_message_at), |m| m.sent_at);
 
-    if !transition.is_noop() {
+    // One update of the row for the message and the transition.
+    if stored.is_some() || !transition.is_noop() {
         let finished_by_name = if after.finished_by == before.finished_by {
             row.finished_by_name.clone()
         } else {
@@ -128,11 +156,19 @@ pub fn apply_event(
                 dialogs::status_reason.eq(&after.status_reason),
                 dialogs::version.eq(after.version),
                 dialogs::updated_at.eq(to_db(now())),
+                dialogs::last_message_at.eq(last_message.at),
+                dialogs::last_message_author.eq(last_message.author),
+                dialogs::last_message_kind.eq(last_message.kind),
+                dialogs::last_message_text.eq(last_message.text),
+                dialogs::awaiting_reply_since.eq(last_message.awaiting_reply_since),
             ))
             .execute(conn)?;
     }
     let mut written = Vec::with_capacity(transition.timeline.len());
     for change in &transition.timeline {
+        if let TimelineChange::Assignee { to: Some(to), .. } = change {
+            rollups::add_assignment(conn, to.0, at)?;
+        }
         if let TimelineChange::Tags { added, removed } = change {
             for tag in added {
                 diesel::insert_into(dialog_tags::table)
@@ -201,6 +237,32 @@ pub fn apply_event(
     })
 }
 
+/// What a new message does to the dialog's unanswered turn, for the
+/// managers' first-response times: returns the turn's start afterwards and,
+/// for an operator's reply that answers it, the response time in seconds
+/// (to the millisecond).
+///
+/// A lead's message starts a turn unless one is already waiting; an
+/// operator's message (from an operator) answers it. Bot messages and
+/// operator messages without an operator (sent by an integration) change
+/// nothing. Stored with each message, so the stats over a year read one
+/// column instead of replaying every conversation.
+pub fn turn_after(
+    awaiting_since: Option<chrono::NaiveDateTime>,
+    author: Author,
+    operator: Option<OperatorId>,
+    at: chrono::NaiveDateTime,
+) -> (Option<chrono::NaiveDateTime>, Option<f64>) {
+    match (author, operator) {
+        (Author::Lead, _) => (Some(awaiting_since.unwrap_or(at)), None),
+        (Author::Operator, Some(_)) => (
+            None,
+            awaiting_since.map(|since| (at - since).num_milliseconds() as f64 / 1000.0),
+        ),
+        _ => (awaiting_since, None),
+    }
+}
+
 /// The name the Dialog list sorts "finished by" on: the operator's, or ''
 /// when a step finished the dialog.
 fn finisher_name(conn: &mut DbConnection, finisher: Option<OperatorId>) -> StoreResult<String> {
@@ -227,10 +289,9 @@ pub(super) fn record_live_events(
     if written.is_empty() {
         return Ok(());
     }
-    live::begin_events(conn)?;
     let after = &transition.after;
-    live::record(
-        conn,
+    let mut events = live::Batch::default();
+    events.add(
         live::kind::DIALOG_UPDATED,
         Some(dialog_id),
         &wire::DialogUpdated {
@@ -245,15 +306,13 @@ pub(super) fn record_live_events(
         },
     )?;
     if let Some(message) = message {
-        live::record(
-            conn,
+        events.add(
             live::kind::MESSAGE_CREATED,
             Some(dialog_id),
             &wire::MessageCreated { dialog_id, message },
         )?;
     }
-    live::record(
-        conn,
+    events.add(
         live::kind::TIMELINE_APPENDED,
         Some(dialog_id),
         &wire::TimelineAppended {
@@ -262,12 +321,7 @@ pub(super) fn record_live_events(
         },
     )?;
     if transition.status_changed().is_some() {
-        live::record(
-            conn,
-            live::kind::COUNTS_CHANGED,
-            None,
-            &serde_json::json!({}),
-        )?;
+        events.add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;
     }
-    Ok(())
+    events.write(conn)
 }

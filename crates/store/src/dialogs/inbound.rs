@@ -95,6 +95,8 @@ pub(super) fn find_or_create_dialog(
             return Ok((DialogId(id), false));
         }
     }
+    // Checked only here: a dialog found above proves its channel exists.
+    channel_exists(conn, channel_id)?;
     let at = to_db(now());
     let client_id = match known_client {
         Some(id) => id,
@@ -126,10 +128,11 @@ pub fn insert_dialog(
     external_id: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> StoreResult<DialogId> {
-    let (client_name, client_phone_digits): (String, String) = clients::table
-        .find(client_id)
-        .select((clients::name, clients::phone_digits))
-        .first(conn)?;
+    let (client_name, client_phone_digits, client_search_name): (String, String, String) =
+        clients::table
+            .find(client_id)
+            .select((clients::name, clients::phone_digits, clients::search_name))
+            .first(conn)?;
     let channel_name: String = channels::table
         .find(channel_id.0)
         .select(channels::name)
@@ -139,6 +142,7 @@ pub fn insert_dialog(
             dialogs::client_id.eq(client_id),
             dialogs::client_name.eq(client_name),
             dialogs::client_phone_digits.eq(client_phone_digits),
+            dialogs::client_search_name.eq(client_search_name),
             dialogs::channel_name.eq(channel_name),
             dialogs::channel_id.eq(channel_id.0),
             dialogs::client_external_id.eq(external_id),
@@ -153,7 +157,6 @@ pub fn insert_dialog(
         .get_result(conn)?;
     bump_counters(conn, None, Status::Start)?;
     facets::add(conn, ("channel", channel_id.0), Status::Start, 1)?;
-    live::begin_events(conn)?;
     live::record(
         conn,
         live::kind::COUNTS_CHANGED,
@@ -200,7 +203,10 @@ pub(super) fn refresh_client(
             ))
             .execute(conn)?;
         diesel::update(dialogs::table.filter(dialogs::client_id.eq(client_id)))
-            .set(dialogs::client_name.eq(name))
+            .set((
+                dialogs::client_name.eq(name),
+                dialogs::client_search_name.eq(name.to_lowercase()),
+            ))
             .execute(conn)?;
     }
     if let Some(avatar) = &lead.avatar_url {
@@ -229,14 +235,15 @@ impl Store {
         }
         // Two deliveries of one lead at once (a WhatsApp burst, a retry racing
         // the original) must not both create the lead, nor both store one
-        // message: on PostgreSQL they queue on a lock of the lead, so the
-        // second sees what the first committed. A unique violation that
-        // still slips through (a lead known by phone meeting its chat id)
-        // is retried: the retry finds the row the other delivery wrote.
+        // message: writes take their turn one at a time (in one batch, or
+        // batches of two `serve` processes one after the other), so the
+        // second sees what the first wrote. A unique violation that still
+        // slips through (a lead known by phone meeting its chat id) is
+        // retried: the retry finds the row the other delivery wrote.
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match self.deliver(inbound) {
+            match self.deliver_batched(inbound) {
                 Err(e) if e.is_unique_violation() && attempts < 3 => continue,
                 Err(e) if e.is_unique_violation() => {
                     return Err(StoreError::Conflict(
@@ -247,82 +254,53 @@ impl Store {
             }
         }
     }
-
-    fn deliver(&self, inbound: &Inbound) -> StoreResult<InboundOutcome> {
-        self.write("inbound", |conn| {
-            lock_lead(conn, inbound)?;
-            channel_exists(conn, inbound.channel_id)?;
-            if let Some(external) = &inbound.message.external_id {
-                let seen: Option<(i64, i64)> = messages::table
-                    .filter(messages::channel_id.eq(inbound.channel_id.0))
-                    .filter(messages::external_id.eq(external))
-                    .select((messages::id, messages::dialog_id))
-                    .first(conn)
-                    .optional()?;
-                if let Some((message_id, dialog_id)) = seen {
-                    let row = dialog_row(conn, DialogId(dialog_id))?;
-                    return Ok(InboundOutcome {
-                        dialog_id: DialogId(dialog_id),
-                        message_id: MessageId(message_id),
-                        status: parse_stored(&row.status)?,
-                        duplicate: true,
-                        created: false,
-                    });
-                }
-            }
-            let (dialog_id, created) =
-                find_or_create_dialog(conn, inbound.channel_id, &inbound.client)?;
-            if !created {
-                refresh_client(conn, dialog_id, &inbound.client)?;
-            }
-            let event = DialogEvent {
-                at: inbound.message.sent_at,
-                actor: inbound.actor,
-                kind: EventKind::LeadMessage {
-                    kind: inbound.message.kind,
-                },
-            };
-            let mut message = inbound.message.clone();
-            message.operator_id = None;
-            let applied = apply_event(conn, dialog_id, &event, Some(&message))?;
-            Ok(InboundOutcome {
-                dialog_id,
-                message_id: applied.message_id.ok_or_else(|| {
-                    StoreError::Database(anyhow::anyhow!("inbound stored no message"))
-                })?,
-                status: applied.transition.after.status,
-                duplicate: false,
-                created,
-            })
-        })
-    }
 }
 
-/// On PostgreSQL, holds a transaction-scoped advisory lock on the lead
-/// (channel and chat id, else phone) until commit. SQLite writes already run
-/// one at a time (see `Store::write`).
-fn lock_lead(conn: &mut DbConnection, inbound: &Inbound) -> StoreResult<()> {
-    let DbConnection::Pg(pg) = conn else {
-        return Ok(());
-    };
-    let lead = match (&inbound.client.external_id, &inbound.client.phone) {
-        (Some(chat), _) => format!("chat:{chat}"),
-        (None, Some(phone)) => format!("phone:{phone}"),
-        (None, None) => return Ok(()),
-    };
-    let key = lead_lock_key(inbound.channel_id.0, &lead);
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-        .bind::<diesel::sql_types::BigInt, _>(key)
-        .execute(pg)?;
-    Ok(())
-}
-
-/// A stable 64-bit key for a lead (FNV-1a): the same in every process.
-fn lead_lock_key(channel: i64, lead: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in channel.to_le_bytes().iter().chain(lead.as_bytes()) {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// One delivery in the caller's transaction (a savepoint of a batch: see
+/// `ingest`).
+pub(super) fn deliver_in(
+    conn: &mut DbConnection,
+    inbound: &Inbound,
+) -> StoreResult<InboundOutcome> {
+    if let Some(external) = &inbound.message.external_id {
+        let seen: Option<(i64, i64)> = messages::table
+            .filter(messages::channel_id.eq(inbound.channel_id.0))
+            .filter(messages::external_id.eq(external))
+            .select((messages::id, messages::dialog_id))
+            .first(conn)
+            .optional()?;
+        if let Some((message_id, dialog_id)) = seen {
+            let row = dialog_row(conn, DialogId(dialog_id))?;
+            return Ok(InboundOutcome {
+                dialog_id: DialogId(dialog_id),
+                message_id: MessageId(message_id),
+                status: parse_stored(&row.status)?,
+                duplicate: true,
+                created: false,
+            });
+        }
     }
-    i64::from_ne_bytes(hash.to_ne_bytes())
+    let (dialog_id, created) = find_or_create_dialog(conn, inbound.channel_id, &inbound.client)?;
+    if !created {
+        refresh_client(conn, dialog_id, &inbound.client)?;
+    }
+    let event = DialogEvent {
+        at: inbound.message.sent_at,
+        actor: inbound.actor,
+        kind: EventKind::LeadMessage {
+            kind: inbound.message.kind,
+        },
+    };
+    let mut message = inbound.message.clone();
+    message.operator_id = None;
+    let applied = apply_event(conn, dialog_id, &event, Some(&message))?;
+    Ok(InboundOutcome {
+        dialog_id,
+        message_id: applied
+            .message_id
+            .ok_or_else(|| StoreError::Database(anyhow::anyhow!("inbound stored no message")))?,
+        status: applied.transition.after.status,
+        duplicate: false,
+        created,
+    })
 }

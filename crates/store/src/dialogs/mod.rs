@@ -11,6 +11,7 @@ pub mod facets;
 mod favourite;
 mod history;
 mod inbound;
+pub(crate) mod ingest;
 mod reply;
 mod settings;
 
@@ -24,21 +25,6 @@ use dialogdesk_domain::*;
 use diesel::prelude::*;
 pub use inbound::*;
 use std::collections::BTreeSet;
-
-/// Locks the dialog row for the rest of the transaction on PostgreSQL, so
-/// two concurrent changes of one dialog apply one after the other. (SQLite
-/// transactions already run one at a time: see `Store::write`.)
-fn lock_dialog(conn: &mut DbConnection, id: DialogId) -> StoreResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        dialogs::table
-            .find(id.0)
-            .select(dialogs::id)
-            .for_update()
-            .first::<i64>(pg)
-            .optional()?;
-    }
-    Ok(())
-}
 
 /// The dialog row, or `NotFound`.
 pub fn dialog_row(conn: &mut DbConnection, id: DialogId) -> StoreResult<DialogRow> {

@@ -1,7 +1,7 @@
 //! The chat-settings save: assignee, status, flow and step, and tags in one
 //! transaction.
 
-use super::{apply_event, dialog_row, lock_dialog, step_ref, Applied};
+use super::{apply_event, dialog_row, step_ref, Applied};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
@@ -118,7 +118,6 @@ fn save_settings_in(
     let version = input
         .version
         .ok_or_else(|| StoreError::invalid("version", "send the version the form was based on"))?;
-    lock_dialog(conn, dialog_id)?;
     // The row only (the flow check needs it); apply_event reads the whole state.
     let row = dialog_row(conn, dialog_id)?;
     let mut change = SettingsChange::by(operator, version);

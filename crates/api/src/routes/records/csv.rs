@@ -14,7 +14,7 @@ use dialogdesk_store::Store;
 use futures_util::stream;
 
 /// Rows fetched per database round trip while streaming.
-const BATCH: usize = 500;
+const BATCH: usize = 2_000;
 
 fn header(lang: CsvLang) -> &'static str {
     match lang {
