@@ -20,6 +20,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use std::sync::{Arc, Condvar, Mutex};
 
+/// Live events deleted per transaction when the replay buffer is pruned.
+pub const PRUNE_CHUNK: i64 = 5_000;
+
 /// The PostgreSQL notification channel.
 pub const CHANNEL: &str = "dialogdesk_events";
 
@@ -230,29 +233,43 @@ impl Store {
     }
 
     /// Keeps the replay buffer bounded: events older than `max_age`, and all
-    /// but the newest `max_rows`, go.
+    /// but the newest `max_rows`, go. In transactions of at most
+    /// [`PRUNE_CHUNK`] events: at thousands of messages a second, one delete
+    /// of everything since the last prune held the write turn long enough
+    /// to stall every delivery behind it.
     pub fn prune_live_events(&self, max_rows: i64, max_age: Duration) -> StoreResult<usize> {
-        self.write("prune_live_events", |conn| {
-            let newest: Option<i64> = live_events::table
-                .select(diesel::dsl::max(live_events::id))
-                .first(conn)?;
-            let Some(newest) = newest else { return Ok(0) };
-            let cut_by_count = newest - max_rows;
-            let cut_by_age: Option<i64> = live_events::table
-                .filter(live_events::created_at.lt(to_db(now() - max_age)))
-                .select(diesel::dsl::max(live_events::id))
-                .first(conn)?;
-            let cut = cut_by_count.max(cut_by_age.unwrap_or(0));
-            if cut <= pruned_through(conn)? {
-                return Ok(0);
+        let mut total = 0;
+        loop {
+            let (deleted, done) = self.write("prune_live_events", |conn| {
+                let newest: Option<i64> = live_events::table
+                    .select(diesel::dsl::max(live_events::id))
+                    .first(conn)?;
+                let Some(newest) = newest else {
+                    return Ok((0, true));
+                };
+                let cut_by_count = newest - max_rows;
+                let cut_by_age: Option<i64> = live_events::table
+                    .filter(live_events::created_at.lt(to_db(now() - max_age)))
+                    .select(diesel::dsl::max(live_events::id))
+                    .first(conn)?;
+                let wanted = cut_by_count.max(cut_by_age.unwrap_or(0));
+                let pruned = pruned_through(conn)?;
+                if wanted <= pruned {
+                    return Ok((0, true));
+                }
+                let cut = wanted.min(pruned + PRUNE_CHUNK);
+                let n = diesel::delete(live_events::table.filter(live_events::id.le(cut)))
+                    .execute(conn)?;
+                diesel::update(live_events_meta::table.find(1))
+                    .set(live_events_meta::pruned_through.eq(cut))
+                    .execute(conn)?;
+                Ok((n, cut == wanted))
+            })?;
+            total += deleted;
+            if done {
+                return Ok(total);
             }
-            let n =
-                diesel::delete(live_events::table.filter(live_events::id.le(cut))).execute(conn)?;
-            diesel::update(live_events_meta::table.find(1))
-                .set(live_events_meta::pruned_through.eq(cut))
-                .execute(conn)?;
-            Ok(n)
-        })
+        }
     }
 
     /// The status counts from the counters (as the tabs show them).

@@ -52,21 +52,28 @@ pub struct InboundOutcome {
 }
 
 /// Finds the dialog of a lead on a channel, creating client and dialog
-/// when the lead is new. Returns the dialog and whether it was created.
+/// when the lead is new. Returns the dialog and, when it was there
+/// already, its client as the dialog keeps it.
 pub(super) fn find_or_create_dialog(
     conn: &mut DbConnection,
     channel_id: ChannelId,
     lead: &InboundClient,
-) -> StoreResult<(DialogId, bool)> {
+) -> StoreResult<(DialogId, Option<KnownClient>)> {
     if let Some(external) = &lead.external_id {
-        let found: Option<i64> = dialogs::table
+        let found: Option<(i64, i64, String)> = dialogs::table
             .filter(dialogs::channel_id.eq(channel_id.0))
             .filter(dialogs::client_external_id.eq(external))
-            .select(dialogs::id)
+            .select((dialogs::id, dialogs::client_id, dialogs::client_name))
             .first(conn)
             .optional()?;
-        if let Some(id) = found {
-            return Ok((DialogId(id), false));
+        if let Some((id, client_id, name)) = found {
+            return Ok((
+                DialogId(id),
+                Some(KnownClient {
+                    id: client_id,
+                    name,
+                }),
+            ));
         }
     }
     let known_client: Option<i64> = match &lead.phone {
@@ -79,20 +86,30 @@ pub(super) fn find_or_create_dialog(
         None => None,
     };
     if let Some(client_id) = known_client {
-        let found: Option<(i64, Option<String>)> = dialogs::table
+        let found: Option<(i64, Option<String>, String)> = dialogs::table
             .filter(dialogs::channel_id.eq(channel_id.0))
             .filter(dialogs::client_id.eq(client_id))
-            .select((dialogs::id, dialogs::client_external_id))
+            .select((
+                dialogs::id,
+                dialogs::client_external_id,
+                dialogs::client_name,
+            ))
             .first(conn)
             .optional()?;
-        if let Some((id, stored_external)) = found {
+        if let Some((id, stored_external, name)) = found {
             // A lead first known by phone may later come with a chat id.
             if stored_external.is_none() && lead.external_id.is_some() {
                 diesel::update(dialogs::table.find(id))
                     .set(dialogs::client_external_id.eq(&lead.external_id))
                     .execute(conn)?;
             }
-            return Ok((DialogId(id), false));
+            return Ok((
+                DialogId(id),
+                Some(KnownClient {
+                    id: client_id,
+                    name,
+                }),
+            ));
         }
     }
     // Checked only here: a dialog found above proves its channel exists.
@@ -117,7 +134,7 @@ pub(super) fn find_or_create_dialog(
         }
     };
     let dialog_id = insert_dialog(conn, client_id, channel_id, lead.external_id.as_deref(), at)?;
-    Ok((dialog_id, true))
+    Ok((dialog_id, None))
 }
 
 /// Inserts a new dialog in `start` and counts it.
@@ -177,19 +194,22 @@ pub(super) fn channel_exists(conn: &mut DbConnection, id: ChannelId) -> StoreRes
         .ok_or_else(|| StoreError::not_found("channel", id.0))
 }
 
+/// The client of a dialog that was there already, as the dialog keeps it.
+pub(super) struct KnownClient {
+    id: i64,
+    name: String,
+}
+
 /// Keeps the client's name and avatar as the channel last described them.
 /// Runs on every message of a known lead, so it writes only what changed:
 /// connectors send the same name with every message, and a rename rewrites
 /// the name kept on each of the client's dialogs (and their sort indexes).
 pub(super) fn refresh_client(
     conn: &mut DbConnection,
-    dialog_id: DialogId,
+    known: &KnownClient,
     lead: &InboundClient,
 ) -> StoreResult<()> {
-    let (client_id, current_name): (i64, String) = dialogs::table
-        .find(dialog_id.0)
-        .select((dialogs::client_id, dialogs::client_name))
-        .first(conn)?;
+    let (client_id, current_name) = (known.id, known.name.as_str());
     if let Some(name) = lead
         .name
         .as_deref()
@@ -280,10 +300,11 @@ pub(super) fn deliver_in(
             });
         }
     }
-    let (dialog_id, created) = find_or_create_dialog(conn, inbound.channel_id, &inbound.client)?;
-    if !created {
-        refresh_client(conn, dialog_id, &inbound.client)?;
+    let (dialog_id, known) = find_or_create_dialog(conn, inbound.channel_id, &inbound.client)?;
+    if let Some(known) = &known {
+        refresh_client(conn, known, &inbound.client)?;
     }
+    let created = known.is_none();
     let event = DialogEvent {
         at: inbound.message.sent_at,
         actor: inbound.actor,
