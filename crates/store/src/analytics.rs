@@ -337,20 +337,10 @@ fn replies_in_rollup(
     use diesel::sql_types::Date;
     let sql = "SELECT operator_id, bucket, CAST(SUM(replies) AS BIGINT) AS replies \
                FROM reply_rollup WHERE day >= :first AND day < :end GROUP BY 1, 2";
-    Ok(match conn {
-        DbConnection::Pg(pg) => {
-            diesel::sql_query(sql.replace(":first", "$1").replace(":end", "$2"))
-                .bind::<Date, _>(first)
-                .bind::<Date, _>(end)
-                .load(pg)?
-        }
-        DbConnection::Sqlite(sqlite) => {
-            diesel::sql_query(sql.replace(":first", "?").replace(":end", "?"))
-                .bind::<Date, _>(first)
-                .bind::<Date, _>(end)
-                .load(sqlite)?
-        }
-    })
+    let query = diesel::sql_query(numbered(sql, &[":first", ":end"], conn))
+        .bind::<Date, _>(first)
+        .bind::<Date, _>(end);
+    Ok(crate::on_backend!(conn, |c| query.load(c))?)
 }
 
 /// The operators' replies sent in `[from, to)`, with their response times.
@@ -375,18 +365,10 @@ fn replies_in_messages(
     let sql = "SELECT operator_id, response_seconds FROM messages \
                WHERE author = 'operator' AND operator_id IS NOT NULL \
                  AND sent_at >= :from AND sent_at < :to";
-    let rows: Vec<Reply> = match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(sql.replace(":from", "$1").replace(":to", "$2"))
-            .bind::<Timestamp, _>(from)
-            .bind::<Timestamp, _>(to)
-            .load(pg)?,
-        DbConnection::Sqlite(sqlite) => {
-            diesel::sql_query(sql.replace(":from", "?").replace(":to", "?"))
-                .bind::<Timestamp, _>(from)
-                .bind::<Timestamp, _>(to)
-                .load(sqlite)?
-        }
-    };
+    let query = diesel::sql_query(numbered(sql, &[":from", ":to"], conn))
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to);
+    let rows: Vec<Reply> = crate::on_backend!(conn, |c| query.load(c))?;
     Ok(rows
         .into_iter()
         .map(|r| (r.operator_id, r.response_seconds))
@@ -434,44 +416,38 @@ fn response_at_rank(
                  AND sent_at >= :from AND sent_at < :to \
                ORDER BY response_seconds LIMIT 1 OFFSET :skip";
     let skip = rank - before - 1;
-    let row: Option<Seconds> = match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(
-            sql.replace(":operator", "$1")
-                .replace(":lower", "$2")
-                .replace(":upper", "$3")
-                .replace(":from", "$4")
-                .replace(":to", "$5")
-                .replace(":skip", "$6"),
-        )
-        .bind::<BigInt, _>(operator)
-        .bind::<Double, _>(lower)
-        .bind::<Double, _>(upper)
-        .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to)
-        .bind::<BigInt, _>(skip)
-        .get_result(pg)
-        .optional()?,
-        DbConnection::Sqlite(sqlite) => {
-            let mut sql = sql.to_owned();
-            for name in [":operator", ":lower", ":upper", ":from", ":to", ":skip"] {
-                sql = sql.replace(name, "?");
-            }
-            diesel::sql_query(sql)
-                .bind::<BigInt, _>(operator)
-                .bind::<Double, _>(lower)
-                .bind::<Double, _>(upper)
-                .bind::<Timestamp, _>(from)
-                .bind::<Timestamp, _>(to)
-                .bind::<BigInt, _>(skip)
-                .get_result(sqlite)
-                .optional()?
-        }
-    };
+    let query = diesel::sql_query(numbered(
+        sql,
+        &[":operator", ":lower", ":upper", ":from", ":to", ":skip"],
+        conn,
+    ))
+    .bind::<BigInt, _>(operator)
+    .bind::<Double, _>(lower)
+    .bind::<Double, _>(upper)
+    .bind::<Timestamp, _>(from)
+    .bind::<Timestamp, _>(to)
+    .bind::<BigInt, _>(skip);
+    let row: Option<Seconds> = crate::on_backend!(conn, |c| query.get_result(c).optional())?;
     row.map(|r| r.response_seconds).ok_or_else(|| {
         crate::StoreError::Database(anyhow::anyhow!(
             "the reply rollup of operator {operator} disagrees with the replies"
         ))
     })
+}
+
+/// `sql` with its `:name` parameters, given in the order they appear in it
+/// and are bound (SQLite numbers `?` by position),
+/// written as the backend wants them (`$1…` on PostgreSQL, `?` on SQLite).
+fn numbered(sql: &str, names: &[&str], conn: &DbConnection) -> String {
+    let mut sql = sql.to_owned();
+    for (n, name) in names.iter().enumerate() {
+        let mark = match conn {
+            DbConnection::Pg(_) => format!("${}", n + 1),
+            DbConnection::Sqlite(_) => "?".to_owned(),
+        };
+        sql = sql.replace(name, &mark);
+    }
+    sql
 }
 
 /// The stats of one operator, created empty on first use.
