@@ -492,6 +492,9 @@ async fn main() {
     // Inbound ingestion: new leads, then their repeat messages; 1 and 16
     // connections; durable (each answered after its commit).
     if wanted("ingest") {
+        // Leads and message ids new to this run: a repeat of an earlier
+        // run's ids is answered as a duplicate, which writes nothing.
+        let run = chrono::Utc::now().timestamp_millis();
         for connections in [1usize, 16] {
             for kind in ["new", "existing"] {
                 // More messages at 16 connections: a run of under a second is noise.
@@ -511,7 +514,7 @@ async fn main() {
                     tasks.push(tokio::spawn(async move {
                         let mut failed = 0;
                         for n in 0..per {
-                            let chat = format!("bench-{connections}-{c}-{n}");
+                            let chat = format!("bench-{run}-{connections}-{c}-{n}");
                             let body = json!({
                                 "channel_id": 1,
                                 "client": {"external_id": chat, "name": "Bench Lead"},

@@ -179,80 +179,76 @@ fn taken_per_operator_day(conn: &mut DbConnection, range: &Range) -> StoreResult
     let offset = range.utc_offset_minutes;
     let hours = rollups::whole_hours(from, to).filter(|_| offset % 60 == 0);
     let Some((first, end)) = hours else {
-        return taken_in_timeline(conn, from, to, offset);
+        return taken_from(conn, &TIMELINE, from, to, offset);
     };
-    let mut taken = taken_in_timeline(conn, from, first, offset)?;
-    taken.extend(taken_in_timeline(conn, end, to, offset)?);
-    taken.extend(taken_in_rollup(conn, first, end, offset)?);
+    let mut taken = taken_from(conn, &TIMELINE, from, first, offset)?;
+    taken.extend(taken_from(conn, &TIMELINE, end, to, offset)?);
+    taken.extend(taken_from(conn, &ROLLUP, first, end, offset)?);
     Ok(taken)
 }
 
-/// Timeline entries that set the assignee in `[from, to)`, counted per new
-/// assignee and local day. Days are cut in SQL: the two databases shift a
-/// timestamp by minutes differently.
-fn taken_in_timeline(
+/// Where assignments are counted from, as SQL.
+struct Assignments {
+    /// The new assignee.
+    operator: &'static str,
+    /// When.
+    at: &'static str,
+    /// How many.
+    count: &'static str,
+    /// The rows.
+    rows: &'static str,
+}
+
+/// Timeline entries that set the assignee; `after_value` is the JSON of the
+/// new assignee: an id, or `null` for "nobody".
+const TIMELINE: Assignments = Assignments {
+    operator: "CAST(after_value AS BIGINT)",
+    at: "created_at",
+    count: "COUNT(*)",
+    rows: "events WHERE kind = 'assignee_changed' AND after_value <> 'null'",
+};
+
+/// The hourly sums (see [`rollups`]).
+const ROLLUP: Assignments = Assignments {
+    operator: "operator_id",
+    at: "hour",
+    count: "SUM(assignments)",
+    rows: "assignment_rollup WHERE TRUE",
+};
+
+/// Assignments in `[from, to)` counted per new assignee and local day.
+/// Days are cut in SQL: the two databases shift a time by minutes in their
+/// own way.
+fn taken_from(
     conn: &mut DbConnection,
+    source: &Assignments,
     from: NaiveDateTime,
     to: NaiveDateTime,
     offset: i32,
 ) -> StoreResult<Vec<TakenOnDay>> {
-    use diesel::sql_types::{Integer, Text, Timestamp};
+    use diesel::sql_types::{Text, Timestamp};
     if from >= to {
         return Ok(Vec::new());
     }
-    // `after_value` is the JSON of the new assignee: an id, or `null` for
-    // "nobody".
-    const FILTER: &str = "FROM events WHERE kind = 'assignee_changed' AND after_value <> 'null'";
-    Ok(match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(format!(
-            "SELECT CAST(after_value AS BIGINT) AS operator_id, \
-                    (created_at + make_interval(mins => $3))::date AS day, \
-                    COUNT(*) AS taken \
-             {FILTER} AND created_at >= $1 AND created_at < $2 GROUP BY 1, 2"
-        ))
-        .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to)
-        .bind::<Integer, _>(offset)
-        .load(pg)?,
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
-            "SELECT CAST(after_value AS INTEGER) AS operator_id, date(created_at, ?) AS day, \
-                    COUNT(*) AS taken \
-             {FILTER} AND created_at >= ? AND created_at < ? GROUP BY 1, 2"
-        ))
+    let Assignments {
+        operator,
+        at,
+        count,
+        rows,
+    } = source;
+    let day = match conn {
+        DbConnection::Pg(_) => format!("CAST({at} + CAST(:offset AS INTERVAL) AS DATE)"),
+        DbConnection::Sqlite(_) => format!("date({at}, :offset)"),
+    };
+    let sql = format!(
+        "SELECT {operator} AS operator_id, {day} AS day, CAST({count} AS BIGINT) AS taken \
+         FROM {rows} AND {at} >= :from AND {at} < :to GROUP BY 1, 2"
+    );
+    let query = diesel::sql_query(numbered(&sql, &[":offset", ":from", ":to"], conn))
         .bind::<Text, _>(format!("{offset:+} minutes"))
         .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to)
-        .load(sqlite)?,
-    })
-}
-
-/// The same from `assignment_rollup`, for whole hours `[first, end)`.
-fn taken_in_rollup(
-    conn: &mut DbConnection,
-    first: NaiveDateTime,
-    end: NaiveDateTime,
-    offset: i32,
-) -> StoreResult<Vec<TakenOnDay>> {
-    use diesel::sql_types::{Integer, Text, Timestamp};
-    Ok(match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(
-            "SELECT operator_id, (hour + make_interval(mins => $3))::date AS day, \
-                    CAST(SUM(assignments) AS BIGINT) AS taken \
-             FROM assignment_rollup WHERE hour >= $1 AND hour < $2 GROUP BY 1, 2",
-        )
-        .bind::<Timestamp, _>(first)
-        .bind::<Timestamp, _>(end)
-        .bind::<Integer, _>(offset)
-        .load(pg)?,
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(
-            "SELECT operator_id, date(hour, ?) AS day, SUM(assignments) AS taken \
-             FROM assignment_rollup WHERE hour >= ? AND hour < ? GROUP BY 1, 2",
-        )
-        .bind::<Text, _>(format!("{offset:+} minutes"))
-        .bind::<Timestamp, _>(first)
-        .bind::<Timestamp, _>(end)
-        .load(sqlite)?,
-    })
+        .bind::<Timestamp, _>(to);
+    Ok(crate::on_backend!(conn, |c| query.load(c))?)
 }
 
 /// One operator's replies in the range.

@@ -114,39 +114,27 @@ const FEW_CLIENTS: i64 = 500;
 pub(crate) fn few_matching_clients(
     conn: &mut DbConnection,
     search: &Search,
-    sqlite: bool,
 ) -> StoreResult<Option<Vec<i64>>> {
     let name = search.name_pattern.clone();
     let limit = FEW_CLIENTS + 1;
-    let ids: Vec<i64> = match (&search.digits_pattern, sqlite) {
-        (Some(digits), true) => clients_search::table
-            .select(clients_search::rowid)
-            .filter(
-                clients_search::search_name
-                    .like(name)
-                    .or(clients_search::phone_digits.like(digits.clone())),
-            )
-            .limit(limit)
-            .load(conn)?,
-        (None, true) => clients_search::table
+    let ids: Vec<i64> = if matches!(conn, DbConnection::Sqlite(_)) {
+        let mut q = clients_search::table
             .select(clients_search::rowid)
             .filter(clients_search::search_name.like(name))
-            .limit(limit)
-            .load(conn)?,
-        (Some(digits), false) => clients::table
-            .select(clients::id)
-            .filter(
-                clients::search_name
-                    .like(name)
-                    .or(clients::phone_digits.like(digits.clone())),
-            )
-            .limit(limit)
-            .load(conn)?,
-        (None, false) => clients::table
+            .into_boxed();
+        if let Some(digits) = &search.digits_pattern {
+            q = q.or_filter(clients_search::phone_digits.like(digits.clone()));
+        }
+        q.limit(limit).load(conn)?
+    } else {
+        let mut q = clients::table
             .select(clients::id)
             .filter(clients::search_name.like(name))
-            .limit(limit)
-            .load(conn)?,
+            .into_boxed();
+        if let Some(digits) = &search.digits_pattern {
+            q = q.or_filter(clients::phone_digits.like(digits.clone()));
+        }
+        q.limit(limit).load(conn)?
     };
     Ok((ids.len() as i64 <= FEW_CLIENTS).then_some(ids))
 }
@@ -165,9 +153,9 @@ pub(crate) fn few_matching_clients(
 /// subquery on `clients` it collected every client of a common fragment
 /// before counting the first matches (270 ms).
 macro_rules! filter_by_search {
-    ($query:expr, $search:expr, $sqlite:expr, $conn:expr) => {{
+    ($query:expr, $search:expr, $conn:expr) => {{
         let search: &Search = $search;
-        match $crate::listing::few_matching_clients($conn, search, $sqlite)? {
+        match $crate::listing::few_matching_clients($conn, search)? {
             Some(ids) => $query.filter(dialogs::client_id.eq_any(ids)),
             None => {
                 let name = search.name_pattern.clone();
@@ -187,11 +175,11 @@ pub(crate) use filter_by_search;
 
 /// Applies a `DialogFilter` to a boxed query over `dialogs`.
 macro_rules! filter_dialogs {
-    ($query:expr, $filter:expr, $phones:expr, $sqlite:expr, $conn:expr) => {{
+    ($query:expr, $filter:expr, $phones:expr, $conn:expr) => {{
         let filter: &DialogFilter = $filter;
         let mut query = $query;
         if let Some(search) = search_of(filter, $phones) {
-            query = filter_by_search!(query, &search, $sqlite, $conn);
+            query = filter_by_search!(query, &search, $conn);
         }
         if let Some(id) = filter.assignee_id {
             query = query.filter(dialogs::assignee_id.eq(id.0));
@@ -232,11 +220,10 @@ impl Store {
             .as_deref()
             .map(|c| Cursor::decode(c, &sort_id))
             .transpose()?;
-        let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
         self.read_report("list_dialogs", |conn| {
             let mut q = dialogs::table.select(DialogRow::as_select()).into_boxed();
-            q = filter_dialogs!(q, &query.filter, query.phones, sqlite, conn);
+            q = filter_dialogs!(q, &query.filter, query.phones, conn);
             match query.view {
                 None | Some(View::All) => {}
                 Some(View::Favourites) => {
@@ -354,7 +341,6 @@ impl Store {
         filter: &DialogFilter,
         phones: PhoneMatch,
     ) -> StoreResult<Counts> {
-        let sqlite = self.target().is_sqlite();
         self.read("counts", |conn| {
             let (statuses, capped) = if is_unfiltered(filter) {
                 (counters(conn)?, false)
@@ -362,7 +348,7 @@ impl Store {
                 (tally(facets::facet_counts(conn, facet)?)?, false)
             } else {
                 let q = dialogs::table.select(dialogs::status).into_boxed();
-                let matched: Vec<String> = filter_dialogs!(q, filter, phones, sqlite, conn)
+                let matched: Vec<String> = filter_dialogs!(q, filter, phones, conn)
                     .limit(COUNT_CAP + 1)
                     .load(conn)?;
                 let capped = matched.len() as i64 > COUNT_CAP;
@@ -388,7 +374,7 @@ impl Store {
                 )
                 .select(count_star())
                 .into_boxed();
-            let favourites = filter_dialogs!(q, filter, phones, sqlite, conn).first(conn)?;
+            let favourites = filter_dialogs!(q, filter, phones, conn).first(conn)?;
             Ok(Counts {
                 statuses,
                 favourites,

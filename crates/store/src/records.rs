@@ -63,7 +63,6 @@ impl Store {
             .as_deref()
             .map(|c| Cursor::decode(c, &sort_id))
             .transpose()?;
-        let sqlite = self.target().is_sqlite();
         let limit = query.limit.max(1);
         self.read_report("records", |conn| {
             let mut q = dialogs::table
@@ -89,7 +88,7 @@ impl Store {
                 .as_deref()
                 .and_then(|q| Search::new(q, query.phones))
             {
-                q = filter_by_search!(q, &search, sqlite, conn);
+                q = filter_by_search!(q, &search, conn);
             }
             if let Some(id) = query.finished_by {
                 q = q.filter(dialogs::finished_by.eq(id.0));

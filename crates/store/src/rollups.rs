@@ -167,14 +167,12 @@ pub fn whole_days(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Option<(NaiveDateTime, NaiveDateTime)> {
-    let midnight = |d: chrono::NaiveDate| d.and_time(NaiveTime::MIN);
-    let first = if from.time() == NaiveTime::MIN {
-        from
-    } else {
-        midnight(from.date()) + Duration::days(1)
-    };
-    let end = midnight(to.date());
-    (first < end).then_some((first, end))
+    whole_spans(
+        from,
+        to,
+        |at| at.date().and_time(NaiveTime::MIN),
+        Duration::days(1),
+    )
 }
 
 /// The whole UTC hours inside `[from, to)`, as `[first, end)`; `None` when
@@ -183,12 +181,22 @@ pub fn whole_hours(
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> Option<(NaiveDateTime, NaiveDateTime)> {
-    let first = if hour_of(from) == from {
+    whole_spans(from, to, hour_of, Duration::hours(1))
+}
+
+/// The spans (`start_of` a span, `length` long) wholly inside `[from, to)`.
+fn whole_spans(
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    start_of: impl Fn(NaiveDateTime) -> NaiveDateTime,
+    length: Duration,
+) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let first = if start_of(from) == from {
         from
     } else {
-        hour_of(from) + Duration::hours(1)
+        start_of(from) + length
     };
-    let end = hour_of(to);
+    let end = start_of(to);
     (first < end).then_some((first, end))
 }
 

@@ -266,22 +266,19 @@ fn manager_stats_equal_a_walk_through_every_row(db: &TestDb) {
 fn the_rollups_kept_on_each_change_equal_a_sum_over_the_rows(db: &TestDb) {
     use dialogdesk_store::schema::{assignment_rollup, reply_rollup};
     db.store.seed_demo().unwrap();
-    let dialogs: Vec<i64> = db
+    let (dialogs, operators): (Vec<i64>, Vec<i64>) = db
         .store
-        .read("test_dialogs", |conn| {
-            Ok(dialogs::table
-                .select(dialogs::id)
-                .order_by(dialogs::id)
-                .load(conn)?)
-        })
-        .unwrap();
-    let operators: Vec<i64> = db
-        .store
-        .read("test_operators", |conn| {
-            Ok(operators::table
-                .select(operators::id)
-                .order_by(operators::id)
-                .load(conn)?)
+        .read("test_ids", |conn| {
+            Ok((
+                dialogs::table
+                    .select(dialogs::id)
+                    .order_by(dialogs::id)
+                    .load(conn)?,
+                operators::table
+                    .select(operators::id)
+                    .order_by(operators::id)
+                    .load(conn)?,
+            ))
         })
         .unwrap();
     // Replies by several operators: each takes the dialog it answers.

@@ -76,16 +76,22 @@ pub(super) fn find_or_create_dialog(
             ));
         }
     }
-    let known_client: Option<i64> = match &lead.phone {
+    let known_client: Option<ClientNames> = match &lead.phone {
         Some(phone) => clients::table
             .filter(clients::phone.eq(phone.as_str()))
-            .select(clients::id)
+            .select((clients::id, clients::name, clients::phone_digits))
             .order_by(clients::id)
             .first(conn)
-            .optional()?,
+            .optional()?
+            .map(|(id, name, phone_digits)| ClientNames {
+                id,
+                name,
+                phone_digits,
+            }),
         None => None,
     };
-    if let Some(client_id) = known_client {
+    if let Some(client) = &known_client {
+        let client_id = client.id;
         let found: Option<(i64, Option<String>, String)> = dialogs::table
             .filter(dialogs::channel_id.eq(channel_id.0))
             .filter(dialogs::client_id.eq(client_id))
@@ -112,54 +118,69 @@ pub(super) fn find_or_create_dialog(
             ));
         }
     }
-    // Checked only here: a dialog found above proves its channel exists.
-    channel_exists(conn, channel_id)?;
+    // A new dialog: an unknown channel fails in `insert_dialog`, and the
+    // delivery's transaction takes the new client back with it.
     let at = to_db(now());
-    let client_id = match known_client {
-        Some(id) => id,
+    let client = match known_client {
+        Some(client) => client,
         None => {
             let name = lead.name.clone().unwrap_or_default();
-            diesel::insert_into(clients::table)
+            let phone_digits = lead.phone.as_ref().map_or("", Phone::digits).to_owned();
+            let id = diesel::insert_into(clients::table)
                 .values((
                     clients::name.eq(&name),
                     clients::phone.eq(lead.phone.as_ref().map(Phone::as_str)),
                     clients::avatar_url.eq(&lead.avatar_url),
                     clients::custom_fields.eq("{}"),
                     clients::search_name.eq(name.to_lowercase()),
-                    clients::phone_digits.eq(lead.phone.as_ref().map_or("", Phone::digits)),
+                    clients::phone_digits.eq(&phone_digits),
                     clients::created_at.eq(at),
                 ))
                 .returning(clients::id)
-                .get_result(conn)?
+                .get_result(conn)?;
+            ClientNames {
+                id,
+                name,
+                phone_digits,
+            }
         }
     };
-    let dialog_id = insert_dialog(conn, client_id, channel_id, lead.external_id.as_deref(), at)?;
+    let dialog_id = insert_dialog(conn, &client, channel_id, lead.external_id.as_deref(), at)?;
     Ok((dialog_id, None))
 }
 
-/// Inserts a new dialog in `start` and counts it.
+/// A client as a new dialog keeps it: the names the lists sort and search
+/// by.
+pub struct ClientNames {
+    /// The client.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// The digits of its phone ('' without one).
+    pub phone_digits: String,
+}
+
+/// Inserts a new dialog in `start` and counts it; `NotFound` for an unknown
+/// channel.
 pub fn insert_dialog(
     conn: &mut DbConnection,
-    client_id: i64,
+    client: &ClientNames,
     channel_id: ChannelId,
     external_id: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> StoreResult<DialogId> {
-    let (client_name, client_phone_digits, client_search_name): (String, String, String) =
-        clients::table
-            .find(client_id)
-            .select((clients::name, clients::phone_digits, clients::search_name))
-            .first(conn)?;
     let channel_name: String = channels::table
         .find(channel_id.0)
         .select(channels::name)
-        .first(conn)?;
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("channel", channel_id.0))?;
     let id: i64 = diesel::insert_into(dialogs::table)
         .values((
-            dialogs::client_id.eq(client_id),
-            dialogs::client_name.eq(client_name),
-            dialogs::client_phone_digits.eq(client_phone_digits),
-            dialogs::client_search_name.eq(client_search_name),
+            dialogs::client_id.eq(client.id),
+            dialogs::client_name.eq(&client.name),
+            dialogs::client_phone_digits.eq(&client.phone_digits),
+            dialogs::client_search_name.eq(client.name.to_lowercase()),
             dialogs::channel_name.eq(channel_name),
             dialogs::channel_id.eq(channel_id.0),
             dialogs::client_external_id.eq(external_id),
@@ -181,17 +202,6 @@ pub fn insert_dialog(
         &serde_json::json!({}),
     )?;
     Ok(DialogId(id))
-}
-
-pub(super) fn channel_exists(conn: &mut DbConnection, id: ChannelId) -> StoreResult<()> {
-    let found: Option<i64> = channels::table
-        .find(id.0)
-        .select(channels::id)
-        .first(conn)
-        .optional()?;
-    found
-        .map(|_| ())
-        .ok_or_else(|| StoreError::not_found("channel", id.0))
 }
 
 /// The client of a dialog that was there already, as the dialog keeps it.

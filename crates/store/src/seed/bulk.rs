@@ -23,7 +23,6 @@ use rand::distr::Distribution;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 pub(super) const BULK_BATCH: usize = 2_000;
 
@@ -164,6 +163,117 @@ struct Person {
     digits: String,
 }
 
+// The rows of a bulk load, column by column. Ids are given (see
+// `next_ids`), so both backends write the same rows: PostgreSQL by binary
+// `COPY`, SQLite by multi-row inserts.
+
+#[derive(Insertable)]
+#[diesel(table_name = clients, treat_none_as_default_value = false)]
+struct ClientRow {
+    id: i64,
+    name: String,
+    search_name: String,
+    phone: Option<String>,
+    phone_digits: String,
+    custom_fields: &'static str,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = dialogs, treat_none_as_default_value = false)]
+struct DialogRow {
+    id: i64,
+    client_id: i64,
+    channel_id: i64,
+    status: &'static str,
+    flow_id: Option<i64>,
+    step_id: Option<i64>,
+    assignee_id: Option<i64>,
+    last_message_at: NaiveDateTime,
+    last_message_author: Option<&'static str>,
+    last_message_kind: Option<&'static str>,
+    last_message_text: Option<&'static str>,
+    message_count: i64,
+    finished_at: Option<NaiveDateTime>,
+    finished_by: Option<i64>,
+    finished_by_name: String,
+    client_search_name: String,
+    client_name: String,
+    client_phone_digits: String,
+    channel_name: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    awaiting_reply_since: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = messages, treat_none_as_default_value = false)]
+struct MessageRow {
+    dialog_id: i64,
+    channel_id: i64,
+    author: &'static str,
+    operator_id: Option<i64>,
+    kind: &'static str,
+    text: &'static str,
+    sent_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    response_seconds: Option<f64>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
+struct EventRow {
+    dialog_id: i64,
+    kind: &'static str,
+    actor_kind: &'static str,
+    reason: &'static str,
+    before_value: String,
+    after_value: String,
+    created_at: NaiveDateTime,
+}
+
+impl EventRow {
+    fn seeded(
+        dialog_id: i64,
+        kind: &'static str,
+        before: &str,
+        after: String,
+        at: NaiveDateTime,
+    ) -> Self {
+        EventRow {
+            dialog_id,
+            kind,
+            actor_kind: "system",
+            reason: "seeded",
+            before_value: before.to_owned(),
+            after_value: after,
+            created_at: at,
+        }
+    }
+}
+
+/// Writes `rows` into `table`: binary `COPY` on PostgreSQL (no text for
+/// the server to parse, no statement to plan per row), multi-row inserts
+/// on SQLite (in chunks under its 32,766 bound parameters).
+macro_rules! load {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        match $conn {
+            DbConnection::Pg(pg) => {
+                diesel::copy_from($table)
+                    .from_insertable(&rows)
+                    .execute(pg)?;
+            }
+            DbConnection::Sqlite(sqlite) => {
+                for chunk in rows.chunks(1_000) {
+                    diesel::insert_into($table).values(chunk).execute(sqlite)?;
+                }
+            }
+        }
+    }};
+}
+
 /// One batch: clients and dialogs, then messages, timeline entries and
 /// tags, then the counters.
 fn bulk_batch(
@@ -187,42 +297,78 @@ fn bulk_batch(
             }
         })
         .collect();
-    let dialog_ids = match conn {
-        DbConnection::Pg(pg) => copy_clients_and_dialogs(pg, &drawn, &people)?,
-        DbConnection::Sqlite(sqlite) => insert_clients_and_dialogs(sqlite, &drawn, &people)?,
-    };
-    let mut per_status: HashMap<Status, i64> = HashMap::new();
-    for dialog in &drawn {
-        *per_status.entry(dialog.status).or_default() += 1;
-    }
+    let client_ids = next_ids(conn, "clients", batch)?;
+    let dialog_ids = next_ids(conn, "dialogs", batch)?;
+    load!(
+        conn,
+        clients::table,
+        drawn
+            .iter()
+            .zip(&people)
+            .zip(&client_ids)
+            .map(|((dialog, person), id)| ClientRow {
+                id: *id,
+                name: person.name.clone(),
+                search_name: person.name.to_lowercase(),
+                phone: Some(person.phone.clone()),
+                phone_digits: person.digits.clone(),
+                custom_fields: "{}",
+                created_at: dialog.created,
+            })
+            .collect::<Vec<_>>()
+    );
+    load!(
+        conn,
+        dialogs::table,
+        drawn
+            .iter()
+            .zip(&people)
+            .zip(client_ids.iter().zip(&dialog_ids))
+            .map(|((dialog, person), (client_id, id))| dialog_row(dialog, person, *client_id, *id))
+            .collect::<Vec<_>>()
+    );
 
-    let mut rows = Rows::default();
-    for (dialog, id) in drawn.iter().zip(&dialog_ids) {
-        for m in &dialog.messages {
-            rows.message(*id, dialog.channel.0, m);
-        }
-        let assigned_at = dialog.created + Duration::minutes(5);
-        rows.event(
-            *id,
+    let created = to_db(now());
+    let mut messages = Vec::new();
+    let mut events = Vec::new();
+    let mut tags = Vec::new();
+    let mut per_status: HashMap<Status, i64> = HashMap::new();
+    for (dialog, &id) in drawn.iter().zip(&dialog_ids) {
+        *per_status.entry(dialog.status).or_default() += 1;
+        messages.extend(dialog.messages.iter().map(|m| MessageRow {
+            dialog_id: id,
+            channel_id: dialog.channel.0,
+            author: m.author.as_str(),
+            operator_id: m.operator_id,
+            kind: "text",
+            text: text_of(m.author),
+            sent_at: m.at,
+            created_at: created,
+            response_seconds: m.response_seconds,
+        }));
+        events.push(EventRow::seeded(
+            id,
             "status_changed",
             "\"start\"",
-            &format!("\"{}\"", dialog.status),
+            format!("\"{}\"", dialog.status),
             dialog.created,
-        );
+        ));
         if let Some(assignee) = dialog.assignee {
-            rows.event(
-                *id,
+            events.push(EventRow::seeded(
+                id,
                 "assignee_changed",
                 "null",
-                &assignee.to_string(),
-                assigned_at,
-            );
+                assignee.to_string(),
+                dialog.created + Duration::minutes(5),
+            ));
         }
         if let Some(tag) = dialog.tag {
-            rows.tags.push((*id, tag));
+            tags.push((dialog_tags::dialog_id.eq(id), dialog_tags::tag_id.eq(tag)));
         }
     }
-    rows.write(conn)?;
+    load!(conn, messages::table, messages);
+    load!(conn, events::table, events);
+    load!(conn, dialog_tags::table, tags);
     for (status, n) in per_status {
         diesel::update(status_counters::table.find(status.as_str()))
             .set(status_counters::count.eq(status_counters::count + n))
@@ -231,406 +377,69 @@ fn bulk_batch(
     Ok(())
 }
 
-/// Hands one table's CSV to `COPY`.
-fn send(out: &mut dyn std::io::Write, data: &[u8]) -> Result<(), diesel::result::Error> {
-    out.write_all(data)
-        .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
-}
-
-/// `COPY table (columns) FROM STDIN` with `csv` (a `String`) as its data.
-macro_rules! copy_csv {
-    ($pg:expr, $table:expr, $columns:expr, $csv:expr) => {{
-        let data = $csv.into_bytes();
-        diesel::copy_from($table)
-            .from_raw_data($columns, |out| send(out, &data))
-            .with_format(diesel::pg::CopyFormat::Csv)
-            .execute($pg)?;
-    }};
-}
-
-/// What the dialog row says of its last message and finish.
-fn last_of(dialog: &BulkDialog) -> (NaiveDateTime, Author, Option<NaiveDateTime>) {
+/// The dialog row of a bulk dialog.
+fn dialog_row(dialog: &BulkDialog, person: &Person, client_id: i64, id: i64) -> DialogRow {
     let last = dialog.messages.last().map_or(dialog.created, |m| m.at);
-    let author = dialog.messages.last().map_or(Author::Lead, |m| m.author);
-    let finished = (dialog.status == Status::Finished).then_some(last);
-    (last, author, finished)
+    let last_author = dialog.messages.last().map_or(Author::Lead, |m| m.author);
+    DialogRow {
+        id,
+        client_id,
+        channel_id: dialog.channel.0,
+        status: dialog.status.as_str(),
+        flow_id: dialog.flow_step.map(|(f, _)| f),
+        step_id: dialog.flow_step.map(|(_, s)| s),
+        assignee_id: dialog.assignee,
+        last_message_at: last,
+        last_message_author: Some(last_author.as_str()),
+        last_message_kind: Some("text"),
+        last_message_text: Some(text_of(last_author)),
+        message_count: dialog.messages.len() as i64,
+        finished_at: (dialog.status == Status::Finished).then_some(last),
+        finished_by: dialog.finisher.as_ref().map(|f| f.0),
+        finished_by_name: dialog
+            .finisher
+            .as_ref()
+            .map(|f| f.1.clone())
+            .unwrap_or_default(),
+        client_search_name: person.name.to_lowercase(),
+        client_name: person.name.clone(),
+        client_phone_digits: person.digits.clone(),
+        channel_name: dialog.channel.1.clone(),
+        version: 2,
+        created_at: dialog.created,
+        updated_at: last,
+        awaiting_reply_since: dialog.awaiting_reply_since,
+    }
 }
 
-/// SQLite: multi-row inserts that return the new ids.
-fn insert_clients_and_dialogs(
-    sqlite: &mut diesel::SqliteConnection,
-    drawn: &[BulkDialog],
-    people: &[Person],
-) -> StoreResult<Vec<i64>> {
-    let client_rows: Vec<_> = drawn
-        .iter()
-        .zip(people)
-        .map(|(dialog, person)| {
-            (
-                clients::search_name.eq(person.name.to_lowercase()),
-                clients::name.eq(&person.name),
-                clients::phone.eq(Some(&person.phone)),
-                clients::phone_digits.eq(&person.digits),
-                clients::custom_fields.eq("{}"),
-                clients::created_at.eq(dialog.created),
-            )
-        })
-        .collect();
-    // Chunks under SQLite's bound-parameter limit (32,766).
-    let mut client_ids: Vec<i64> = Vec::with_capacity(drawn.len());
-    for chunk in client_rows.chunks(1_000) {
-        client_ids.extend(
-            diesel::insert_into(clients::table)
-                .values(chunk)
-                .returning(clients::id)
-                .get_results::<i64>(sqlite)?,
-        );
-    }
-    let dialog_rows: Vec<_> = drawn
-        .iter()
-        .zip(&client_ids)
-        .zip(people)
-        .map(|((dialog, client_id), person)| {
-            let (last, last_author, finished_at) = last_of(dialog);
-            (
-                (
-                    dialogs::client_id.eq(*client_id),
-                    dialogs::channel_id.eq(dialog.channel.0),
-                    dialogs::status.eq(dialog.status.as_str()),
-                    dialogs::flow_id.eq(dialog.flow_step.map(|(f, _)| f)),
-                    dialogs::step_id.eq(dialog.flow_step.map(|(_, s)| s)),
-                    dialogs::assignee_id.eq(dialog.assignee),
-                    dialogs::last_message_at.eq(last),
-                    dialogs::last_message_author.eq(Some(last_author.as_str())),
-                    dialogs::last_message_kind.eq(Some("text")),
-                    dialogs::last_message_text.eq(Some(text_of(last_author))),
-                    dialogs::message_count.eq(dialog.messages.len() as i64),
-                ),
-                (
-                    dialogs::finished_at.eq(finished_at),
-                    dialogs::finished_by.eq(dialog.finisher.as_ref().map(|f| f.0)),
-                    dialogs::finished_by_name.eq(finisher_name(dialog)),
-                    dialogs::client_search_name.eq(person.name.to_lowercase()),
-                    dialogs::client_name.eq(&person.name),
-                    dialogs::client_phone_digits.eq(&person.digits),
-                    dialogs::channel_name.eq(&dialog.channel.1),
-                    dialogs::version.eq(2),
-                    dialogs::created_at.eq(dialog.created),
-                    dialogs::updated_at.eq(last),
-                    dialogs::awaiting_reply_since.eq(dialog.awaiting_reply_since),
-                ),
-            )
-        })
-        .collect();
-    let mut dialog_ids = Vec::with_capacity(drawn.len());
-    for chunk in dialog_rows.chunks(1_000) {
-        dialog_ids.extend(
-            diesel::insert_into(dialogs::table)
-                .values(chunk)
-                .returning(dialogs::id)
-                .get_results::<i64>(sqlite)?,
-        );
-    }
-    Ok(dialog_ids)
-}
-
-fn finisher_name(dialog: &BulkDialog) -> String {
-    dialog
-        .finisher
-        .as_ref()
-        .map(|f| f.1.clone())
-        .unwrap_or_default()
-}
-
-/// PostgreSQL: ids taken from the sequences in one query each, then `COPY`
-/// (a multi-row `INSERT` of 2,000 rows spent most of its time being
-/// parsed and planned).
-fn copy_clients_and_dialogs(
-    pg: &mut diesel::PgConnection,
-    drawn: &[BulkDialog],
-    people: &[Person],
-) -> StoreResult<Vec<i64>> {
-    let client_ids = next_ids(pg, "clients", drawn.len())?;
-    let dialog_ids = next_ids(pg, "dialogs", drawn.len())?;
-    let time = |at: &NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
-    let optional = |v: Option<String>| v.unwrap_or_default();
-    let mut csv = String::new();
-    for ((dialog, person), id) in drawn.iter().zip(people).zip(&client_ids) {
-        let _ = writeln!(
-            csv,
-            "{id},{},{},{},{},{{}},{}",
-            quote(&person.name.to_lowercase()),
-            quote(&person.name),
-            quote(&person.phone),
-            quote(&person.digits),
-            time(&dialog.created)
-        );
-    }
-    copy_csv!(
-        pg,
-        clients::table,
-        (
-            clients::id,
-            clients::search_name,
-            clients::name,
-            clients::phone,
-            clients::phone_digits,
-            clients::custom_fields,
-            clients::created_at,
-        ),
-        csv
-    );
-    let mut csv = String::new();
-    for (((dialog, person), client_id), id) in
-        drawn.iter().zip(people).zip(&client_ids).zip(&dialog_ids)
-    {
-        let (last, last_author, finished_at) = last_of(dialog);
-        let fields = [
-            id.to_string(),
-            client_id.to_string(),
-            dialog.channel.0.to_string(),
-            dialog.status.as_str().to_owned(),
-            optional(dialog.flow_step.map(|(f, _)| f.to_string())),
-            optional(dialog.flow_step.map(|(_, s)| s.to_string())),
-            optional(dialog.assignee.map(|a| a.to_string())),
-            time(&last),
-            last_author.as_str().to_owned(),
-            "text".to_owned(),
-            quote(text_of(last_author)),
-            dialog.messages.len().to_string(),
-            optional(finished_at.as_ref().map(time)),
-            optional(dialog.finisher.as_ref().map(|f| f.0.to_string())),
-            quote(&finisher_name(dialog)),
-            quote(&person.name.to_lowercase()),
-            quote(&person.name),
-            quote(&person.digits),
-            quote(&dialog.channel.1),
-            "2".to_owned(),
-            time(&dialog.created),
-            time(&last),
-            optional(dialog.awaiting_reply_since.as_ref().map(time)),
-        ];
-        let _ = writeln!(csv, "{}", fields.join(","));
-    }
-    copy_csv!(
-        pg,
-        dialogs::table,
-        (
-            dialogs::id,
-            dialogs::client_id,
-            dialogs::channel_id,
-            dialogs::status,
-            dialogs::flow_id,
-            dialogs::step_id,
-            dialogs::assignee_id,
-            dialogs::last_message_at,
-            dialogs::last_message_author,
-            dialogs::last_message_kind,
-            dialogs::last_message_text,
-            dialogs::message_count,
-            dialogs::finished_at,
-            dialogs::finished_by,
-            dialogs::finished_by_name,
-            dialogs::client_search_name,
-            dialogs::client_name,
-            dialogs::client_phone_digits,
-            dialogs::channel_name,
-            dialogs::version,
-            dialogs::created_at,
-            dialogs::updated_at,
-            dialogs::awaiting_reply_since,
-        ),
-        csv
-    );
-    Ok(dialog_ids)
-}
-
-/// `n` new ids of `table`'s `id` sequence.
-fn next_ids(pg: &mut diesel::PgConnection, table: &str, n: usize) -> StoreResult<Vec<i64>> {
+/// `n` new ids for `table`, so a batch's rows can refer to each other
+/// without reading ids back: from the `id` sequence on PostgreSQL (one
+/// query), past the highest id on SQLite (the seed writes alone: its
+/// transaction holds SQLite's write lock).
+fn next_ids(conn: &mut DbConnection, table: &str, n: usize) -> StoreResult<Vec<i64>> {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         id: i64,
     }
-    let ids: Vec<Id> = diesel::sql_query(format!(
-        "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, $1)"
-    ))
-    .bind::<diesel::sql_types::BigInt, _>(n as i64)
-    .load(pg)?;
-    Ok(ids.into_iter().map(|i| i.id).collect())
-}
-
-/// A CSV text field: quoted, quotes doubled (an empty quoted field is an
-/// empty text, not NULL).
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// The many-row tables of a batch.
-#[derive(Default)]
-struct Rows {
-    /// dialog, channel, message.
-    messages: Vec<(i64, i64, BulkMessage)>,
-    /// dialog, kind, before, after, at.
-    events: Vec<(i64, &'static str, String, String, NaiveDateTime)>,
-    /// dialog, tag.
-    tags: Vec<(i64, i64)>,
-}
-
-impl Rows {
-    fn message(&mut self, dialog: i64, channel: i64, m: &BulkMessage) {
-        self.messages.push((dialog, channel, *m));
-    }
-
-    fn event(
-        &mut self,
-        dialog: i64,
-        kind: &'static str,
-        before: &str,
-        after: &str,
-        at: NaiveDateTime,
-    ) {
-        self.events
-            .push((dialog, kind, before.to_owned(), after.to_owned(), at));
-    }
-
-    /// The messages as insertable rows.
-    #[expect(
-        clippy::type_complexity,
-        reason = "the tuple of column values diesel inserts"
-    )]
-    fn message_rows(
-        &self,
-    ) -> Vec<(
-        diesel::dsl::Eq<messages::dialog_id, i64>,
-        diesel::dsl::Eq<messages::channel_id, i64>,
-        diesel::dsl::Eq<messages::author, &'static str>,
-        diesel::dsl::Eq<messages::operator_id, Option<i64>>,
-        diesel::dsl::Eq<messages::kind, &'static str>,
-        diesel::dsl::Eq<messages::text, &'static str>,
-        diesel::dsl::Eq<messages::sent_at, NaiveDateTime>,
-        diesel::dsl::Eq<messages::created_at, NaiveDateTime>,
-        diesel::dsl::Eq<messages::response_seconds, Option<f64>>,
-    )> {
-        let created = to_db(now());
-        self.messages
-            .iter()
-            .map(|(dialog, channel, m)| {
-                (
-                    messages::dialog_id.eq(*dialog),
-                    messages::channel_id.eq(*channel),
-                    messages::author.eq(m.author.as_str()),
-                    messages::operator_id.eq(m.operator_id),
-                    messages::kind.eq("text"),
-                    messages::text.eq(text_of(m.author)),
-                    messages::sent_at.eq(m.at),
-                    messages::created_at.eq(created),
-                    messages::response_seconds.eq(m.response_seconds),
-                )
-            })
-            .collect()
-    }
-
-    fn write(self, conn: &mut DbConnection) -> StoreResult<()> {
-        match conn {
-            DbConnection::Pg(pg) => self.copy_into_postgres(pg),
-            DbConnection::Sqlite(sqlite) => self.insert_into_sqlite(sqlite),
+    Ok(match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(format!(
+            "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id \
+             FROM generate_series(1, $1)"
+        ))
+        .bind::<diesel::sql_types::BigInt, _>(n as i64)
+        .load::<Id>(pg)?
+        .into_iter()
+        .map(|i| i.id)
+        .collect(),
+        DbConnection::Sqlite(sqlite) => {
+            let highest =
+                diesel::sql_query(format!("SELECT COALESCE(MAX(id), 0) AS id FROM {table}"))
+                    .get_result::<Id>(sqlite)?
+                    .id;
+            (highest + 1..=highest + n as i64).collect()
         }
-    }
-
-    /// `COPY … FROM STDIN` in CSV: one round trip per table and batch, and
-    /// no statement to plan per row. Texts are quoted (ours hold commas and
-    /// no quotes; the JSON values have their quotes doubled).
-    fn copy_into_postgres(self, pg: &mut diesel::PgConnection) -> StoreResult<()> {
-        let time = |at: &NaiveDateTime| at.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
-        // The biggest table in binary COPY: no text for the server to parse
-        // into times and numbers.
-        diesel::copy_from(messages::table)
-            .from_insertable(self.message_rows())
-            .execute(pg)?;
-        let mut csv = String::new();
-        for (dialog, kind, before, after, at) in &self.events {
-            let quote = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
-            let _ = writeln!(
-                csv,
-                "{dialog},{kind},system,seeded,{},{},{}",
-                quote(before),
-                quote(after),
-                time(at)
-            );
-        }
-        copy_csv!(
-            pg,
-            events::table,
-            (
-                events::dialog_id,
-                events::kind,
-                events::actor_kind,
-                events::reason,
-                events::before_value,
-                events::after_value,
-                events::created_at,
-            ),
-            csv
-        );
-        let mut csv = String::new();
-        for (dialog, tag) in &self.tags {
-            let _ = writeln!(csv, "{dialog},{tag}");
-        }
-        copy_csv!(
-            pg,
-            dialog_tags::table,
-            (dialog_tags::dialog_id, dialog_tags::tag_id),
-            csv
-        );
-        Ok(())
-    }
-
-    /// Multi-row inserts, in chunks under SQLite's bound-parameter limit.
-    fn insert_into_sqlite(self, sqlite: &mut diesel::SqliteConnection) -> StoreResult<()> {
-        let messages = self.message_rows();
-        for chunk in messages.chunks(2_000) {
-            diesel::insert_into(messages::table)
-                .values(chunk)
-                .execute(sqlite)?;
-        }
-        let events: Vec<_> = self
-            .events
-            .iter()
-            .map(|(dialog, kind, before, after, at)| {
-                (
-                    events::dialog_id.eq(*dialog),
-                    events::kind.eq(*kind),
-                    events::actor_kind.eq("system"),
-                    events::reason.eq("seeded"),
-                    events::before_value.eq(before),
-                    events::after_value.eq(after),
-                    events::created_at.eq(*at),
-                )
-            })
-            .collect();
-        for chunk in events.chunks(2_000) {
-            diesel::insert_into(events::table)
-                .values(chunk)
-                .execute(sqlite)?;
-        }
-        let tags: Vec<_> = self
-            .tags
-            .iter()
-            .map(|(dialog, tag)| {
-                (
-                    dialog_tags::dialog_id.eq(*dialog),
-                    dialog_tags::tag_id.eq(*tag),
-                )
-            })
-            .collect();
-        for chunk in tags.chunks(2_000) {
-            diesel::insert_into(dialog_tags::table)
-                .values(chunk)
-                .execute(sqlite)?;
-        }
-        Ok(())
-    }
+    })
 }
 
 impl Store {

@@ -3,7 +3,7 @@
 
 use super::{parse, random_person, random_phone, Lang, Line, Script};
 use crate::catalog::NewOperator;
-use crate::dialogs::{apply_event, insert_dialog};
+use crate::dialogs::{apply_event, insert_dialog, ClientNames};
 use crate::error::StoreResult;
 use crate::schema::*;
 use crate::time::{now, to_db};
@@ -111,13 +111,12 @@ pub(super) fn play_demo_dialog(
         ))
         .returning(clients::id)
         .get_result(conn)?;
-    let dialog = insert_dialog(
-        conn,
-        client_id,
-        channel,
-        Some(&format!("demo-{index}")),
-        at0,
-    )?;
+    let client = ClientNames {
+        id: client_id,
+        name,
+        phone_digits: digits,
+    };
+    let dialog = insert_dialog(conn, &client, channel, Some(&format!("demo-{index}")), at0)?;
 
     let lang = if english { Lang::En } else { Lang::Ru };
     let mut script = Script {
