@@ -155,7 +155,9 @@ fn list_path(q: &DialogListQuery) -> String {
     path
 }
 
-fn seed_if_needed(url: &str, dialogs: usize) {
+/// Seeds the bench database up to `dialogs`; says how long it took, when
+/// it seeded.
+fn seed_if_needed(url: &str, dialogs: usize) -> Option<String> {
     let store = Store::open(url).unwrap();
     if store.is_empty().unwrap() {
         store.seed_demo().unwrap();
@@ -171,7 +173,12 @@ fn seed_if_needed(url: &str, dialogs: usize) {
                 }
             })
             .unwrap();
-        println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+        let seeded = format!(
+            "seeded {} dialogs in {:.0} s",
+            dialogs - have,
+            started.elapsed().as_secs_f64()
+        );
+        println!("{seeded}");
         // A freshly loaded PostgreSQL table gets autovacuum's first full
         // pass minutes later, which would then run during the measurements
         // (it halved the ingestion rate): do it now, as a settled database
@@ -184,7 +191,9 @@ fn seed_if_needed(url: &str, dialogs: usize) {
                 .unwrap();
             println!("vacuumed in {:.0} s", started.elapsed().as_secs_f64());
         }
+        return Some(seeded);
     }
+    None
 }
 
 fn database_url(backend: &str, dialogs: usize) -> String {
@@ -222,7 +231,7 @@ async fn main() {
             1_000_000
         });
     let url = database_url(&backend, dialogs);
-    seed_if_needed(&url, dialogs);
+    let seeded = seed_if_needed(&url, dialogs);
 
     let server_store = Store::open(&url).unwrap();
     let sql = Store::open(&url).unwrap();
@@ -249,6 +258,9 @@ async fn main() {
         sql,
         rows: Vec::new(),
     };
+    if let Some(seeded) = seeded {
+        b.note(format!("\n{backend}: {seeded}"));
+    }
     b.note(format!(
         "\n### {backend}, {dialogs} dialogs\n\n| what (ms) | API p50 | API p99 | SQL p50 | SQL p99 | API/SQL |\n|---|---|---|---|---|---|"
     ));

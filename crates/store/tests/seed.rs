@@ -93,8 +93,77 @@ fn bulk_seeding_adds_consistent_dialogs(db: &TestDb) {
     assert_eq!(kept, fresh);
 }
 
+/// The schema objects a large seed drops and builds again: every index
+/// and foreign key of the database, by name and definition.
+fn indexes_and_keys(db: &TestDb) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Object {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        object: String,
+    }
+    db.store
+        .read("test", |conn| {
+            use diesel::prelude::*;
+            let objects: Vec<Object> = match conn {
+                dialogdesk_store::DbConnection::Pg(pg) => diesel::sql_query(
+                    "SELECT indexname || ' ' || indexdef AS object FROM pg_indexes \
+                     WHERE schemaname = current_schema() \
+                     UNION ALL \
+                     SELECT conrelid::regclass::text || ' ' || conname || ' ' || \
+                            pg_get_constraintdef(oid) \
+                     FROM pg_constraint WHERE connamespace = current_schema()::regnamespace \
+                     ORDER BY 1",
+                )
+                .load(pg)?,
+                // (The statistics tables ANALYZE creates are not schema.)
+                dialogdesk_store::DbConnection::Sqlite(sqlite) => diesel::sql_query(
+                    "SELECT name || ' ' || COALESCE(sql, '') AS object FROM sqlite_master \
+                     WHERE type IN ('index', 'table') \
+                     AND name NOT LIKE 'sqlite_stat%' ORDER BY 1",
+                )
+                .load(sqlite)?,
+            };
+            Ok(objects.into_iter().map(|o| o.object).collect())
+        })
+        .unwrap()
+}
+
+fn a_large_seed_leaves_every_index_and_foreign_key_as_it_found_them(db: &TestDb) {
+    let s = &db.store;
+    s.seed_demo().unwrap();
+    let before = indexes_and_keys(db);
+    assert!(
+        before.iter().any(|o| o.contains("dialogs_channel_id_fkey"))
+            || db.url.starts_with("sqlite"),
+        "{before:?}"
+    );
+    s.seed_bulk_rebuilding(300, &|_| (), true).unwrap();
+    assert_eq!(indexes_and_keys(db), before);
+    // The keys hold again: a message of a dialog that does not exist is
+    // refused.
+    let orphan = s.write("test", |conn| {
+        use dialogdesk_store::schema::messages;
+        use diesel::prelude::*;
+        Ok(diesel::insert_into(messages::table)
+            .values((
+                messages::dialog_id.eq(i64::MAX),
+                messages::channel_id.eq(1),
+                messages::author.eq("lead"),
+                messages::kind.eq("text"),
+                messages::text.eq("orphan"),
+                messages::sent_at.eq(chrono::Utc::now().naive_utc()),
+                messages::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(conn)?)
+    });
+    assert!(orphan.is_err(), "{orphan:?}");
+    let (kept, fresh) = s.facet_counters_and_recount().unwrap();
+    assert_eq!(kept, fresh);
+}
+
 dialogdesk_testkit::on_both_backends!(
     db =>
     the_demo_set_fills_every_tab_and_every_operator_finished_some,
-    bulk_seeding_adds_consistent_dialogs
+    bulk_seeding_adds_consistent_dialogs,
+    a_large_seed_leaves_every_index_and_foreign_key_as_it_found_them
 );

@@ -274,17 +274,17 @@ macro_rules! load {
     }};
 }
 
-/// One batch: clients and dialogs, then messages, timeline entries and
-/// tags, then the counters.
-fn bulk_batch(
-    conn: &mut DbConnection,
-    rng: &mut StdRng,
-    batch: usize,
-    c: &Catalog,
-) -> StoreResult<()> {
+/// One batch of dialogs as drawn, before it has ids.
+struct Drawn {
+    dialogs: Vec<BulkDialog>,
+    people: Vec<Person>,
+}
+
+/// Draws one batch: the dialogs and their leads.
+fn draw_batch(rng: &mut StdRng, batch: usize, c: &Catalog) -> Drawn {
     let today = to_db(now());
-    let drawn: Vec<BulkDialog> = (0..batch).map(|_| draw_dialog(rng, c, today)).collect();
-    let people: Vec<Person> = (0..batch)
+    let dialogs = (0..batch).map(|_| draw_dialog(rng, c, today)).collect();
+    let people = (0..batch)
         .map(|i| {
             let english = i % 4 == 3;
             let name = random_person(rng, english);
@@ -297,6 +297,17 @@ fn bulk_batch(
             }
         })
         .collect();
+    Drawn { dialogs, people }
+}
+
+/// Writes one drawn batch: clients and dialogs, then messages, timeline
+/// entries and tags, then the counters.
+fn bulk_batch(conn: &mut DbConnection, batch: Drawn) -> StoreResult<()> {
+    let Drawn {
+        dialogs: drawn,
+        people,
+    } = batch;
+    let batch = drawn.len();
     let client_ids = next_ids(conn, "clients", batch)?;
     let dialog_ids = next_ids(conn, "dialogs", batch)?;
     load!(
@@ -447,6 +458,19 @@ impl Store {
     /// with the number written so far. Needs the catalog (run `--demo`
     /// first, or have channels and flows).
     pub fn seed_bulk(&self, count: usize, progress: &dyn Fn(usize)) -> StoreResult<usize> {
+        self.seed_bulk_rebuilding(count, progress, count >= REBUILD_INDEXES_FROM)
+    }
+
+    /// [`Store::seed_bulk`], saying whether to drop the secondary indexes
+    /// and foreign keys for the load and build them again after it (what
+    /// `seed_bulk` does from [`REBUILD_INDEXES_FROM`] dialogs on; tests
+    /// ask for it on small loads).
+    pub fn seed_bulk_rebuilding(
+        &self,
+        count: usize,
+        progress: &dyn Fn(usize),
+        rebuild: bool,
+    ) -> StoreResult<usize> {
         let (channels, steps, operators, tags) = self.read("seed_bulk", |conn| {
             let channels: Vec<(i64, String)> = channels::table
                 .select((channels::id, channels::name))
@@ -484,19 +508,54 @@ impl Store {
         // One transaction: a seed that fails leaves nothing behind, the
         // dropped indexes included.
         self.write("seed_bulk", |conn| {
-            let indexes = if count >= REBUILD_INDEXES_FROM {
-                drop_secondary_indexes(conn)?
+            let (indexes, foreign_keys) = if rebuild {
+                (drop_secondary_indexes(conn)?, drop_foreign_keys(conn)?)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
-            while done < count {
-                let batch = (count - done).min(BULK_BATCH);
-                bulk_batch(conn, &mut rng, batch, &catalog)?;
-                done += batch;
-                progress(done);
+            // The batches are drawn on a thread of their own while the
+            // previous one loads: on two cores, drawing ten million
+            // messages and PostgreSQL storing them overlap instead of
+            // taking turns.
+            std::thread::scope(|scope| {
+                let (drawn, batches) = std::sync::mpsc::sync_channel::<Drawn>(2);
+                let catalog = &catalog;
+                scope.spawn(move || {
+                    let mut drawn_so_far = 0;
+                    while drawn_so_far < count {
+                        let batch = (count - drawn_so_far).min(BULK_BATCH);
+                        // The loader has stopped (it failed): stop drawing.
+                        if drawn.send(draw_batch(&mut rng, batch, catalog)).is_err() {
+                            return;
+                        }
+                        drawn_so_far += batch;
+                    }
+                });
+                for batch in batches {
+                    let n = batch.dialogs.len();
+                    bulk_batch(conn, batch)?;
+                    done += n;
+                    progress(done);
+                }
+                StoreResult::Ok(())
+            })?;
+            if let DbConnection::Pg(pg) = conn {
+                // Sorting ten million messages for an index within the
+                // default 64 MB spills to disk many times over; for this
+                // transaction only.
+                diesel::sql_query("SET LOCAL maintenance_work_mem = '512MB'").execute(pg)?;
             }
             for index in &indexes {
                 diesel::sql_query(&index.definition).execute(conn)?;
+            }
+            // Checked once per key, by one join each, instead of once per
+            // row loaded.
+            for key in &foreign_keys {
+                diesel::sql_query(format!(
+                    "ALTER TABLE \"{}\" ADD CONSTRAINT \"{}\" {}",
+                    key.table, key.name, key.definition
+                ))
+                .execute(conn)?;
             }
             // Bulk rows bypass the state machine, so its per-change upkeep
             // of the facet counters did not run: count them once, at the end.
@@ -516,7 +575,51 @@ impl Store {
 /// From this many dialogs on, the seed drops the secondary indexes of the
 /// tables it fills and builds them again at the end: one sort per index
 /// instead of updating some forty B-trees for every row.
-const REBUILD_INDEXES_FROM: usize = 50_000;
+pub const REBUILD_INDEXES_FROM: usize = 50_000;
+
+/// A foreign key of a table the seed fills, as `pg_get_constraintdef`
+/// writes it.
+#[derive(QueryableByName)]
+struct ForeignKey {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    definition: String,
+}
+
+/// The tables the seed fills.
+const FILLED_TABLES: &str = "('dialogs', 'messages', 'events', 'clients', 'dialog_tags')";
+
+/// Drops the foreign keys of the tables the seed fills (PostgreSQL) and
+/// returns them, to add again after the load. PostgreSQL checks a foreign
+/// key with a query per inserted row: three per message, thirty million
+/// for a million dialogs, most of the load's time. The rows the seed
+/// writes refer to what exists, and adding a key back checks every row
+/// again, so nothing goes in unchecked. SQLite checks keys in its own
+/// B-tree walk, cheaply, and keeps them.
+fn drop_foreign_keys(conn: &mut DbConnection) -> StoreResult<Vec<ForeignKey>> {
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(Vec::new());
+    };
+    let keys: Vec<ForeignKey> = diesel::sql_query(format!(
+        "SELECT conrelid::regclass::text AS table, conname AS name, \
+                pg_get_constraintdef(oid) AS definition \
+         FROM pg_constraint \
+         WHERE contype = 'f' AND connamespace = current_schema()::regnamespace \
+           AND conrelid::regclass::text IN {FILLED_TABLES}"
+    ))
+    .load(pg)?;
+    for key in &keys {
+        diesel::sql_query(format!(
+            "ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\"",
+            key.table, key.name
+        ))
+        .execute(pg)?;
+    }
+    Ok(keys)
+}
 
 /// An index as its `CREATE INDEX` statement.
 #[derive(QueryableByName)]
@@ -531,18 +634,17 @@ struct IndexDefinition {
 /// fills and returns them, to build again after the load. Unique indexes
 /// stay: they are what keeps the data right.
 fn drop_secondary_indexes(conn: &mut DbConnection) -> StoreResult<Vec<IndexDefinition>> {
-    const TABLES: &str = "('dialogs', 'messages', 'events', 'clients', 'dialog_tags')";
     let indexes: Vec<IndexDefinition> = match conn {
         DbConnection::Pg(pg) => diesel::sql_query(format!(
             "SELECT indexname AS name, indexdef AS definition FROM pg_indexes \
-             WHERE schemaname = current_schema() AND tablename IN {TABLES} \
+             WHERE schemaname = current_schema() AND tablename IN {FILLED_TABLES} \
                AND indexdef NOT LIKE 'CREATE UNIQUE%'"
         ))
         .load(pg)?,
         // Automatic indexes (of constraints) have no statement.
         DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
             "SELECT name, sql AS definition FROM sqlite_master \
-             WHERE type = 'index' AND tbl_name IN {TABLES} AND sql IS NOT NULL \
+             WHERE type = 'index' AND tbl_name IN {FILLED_TABLES} AND sql IS NOT NULL \
                AND sql NOT LIKE 'CREATE UNIQUE%'"
         ))
         .load(sqlite)?,
