@@ -10,6 +10,7 @@ pub mod live;
 pub mod masking;
 pub mod metrics;
 pub mod openapi;
+pub mod outbound;
 pub mod problem;
 pub mod routes;
 pub mod state;
@@ -46,6 +47,8 @@ pub struct ApiConfig {
     pub metrics_token: Option<String>,
     /// How many live streams may be open, per caller and in all.
     pub stream_caps: live::slots::StreamCaps,
+    /// How outbound webhooks are delivered.
+    pub webhooks: outbound::WebhookSettings,
 }
 
 /// Operators' tokens last a working shift by default.
@@ -93,7 +96,9 @@ impl Application {
             login_limiter: Arc::new(auth::login_limit::LoginLimiter::default()),
             password_checks: Arc::new(tokio::sync::Semaphore::new(cores)),
             client_ip_header,
+            webhook_allow_private: config.webhooks.allow_private,
         });
+        outbound::start(state.store.clone(), config.webhooks.clone())?;
         let spec = openapi();
         let metrics = Arc::new(metrics::Metrics::default());
         let hub = web::Data::new(live::relay::LiveHub::start(

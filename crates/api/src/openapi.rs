@@ -24,6 +24,14 @@ cursor: pass `next_cursor` back as `cursor`.",
         dialogdesk_domain::wire::Order,
         dialogdesk_domain::wire::RecordSort,
         dialogdesk_domain::wire::CsvLang,
+        // What webhooks send: the envelope and the `data` of each type.
+        dialogdesk_domain::wire::WebhookEnvelope,
+        dialogdesk_domain::wire::WebhookMessageCreated,
+        dialogdesk_domain::wire::MessageDeliveryUpdated,
+        dialogdesk_domain::wire::WebhookStatusChanged,
+        dialogdesk_domain::wire::WebhookAssigned,
+        dialogdesk_domain::wire::WebhookSettingsChanged,
+        dialogdesk_domain::wire::WebhookFinished,
     )),
     tags(
         (name = "auth", description = "Operators log in for a short-lived JWT"),
@@ -33,6 +41,12 @@ cursor: pass `next_cursor` back as `cursor`.",
         (name = "analytics", description = "Finished dialogs per employee, channel and day; manager stats"),
         (name = "administration", description = "Operators, channels, flows and steps, tags, API tokens"),
         (name = "live", description = "Server-sent events: dialogs, messages, counts and timelines as they change"),
+        (name = "webhooks", description = "Outbound webhooks: subscriptions, delivery log, redelivery. Every request \
+is a POST of the `WebhookEnvelope` `{id, type, created_at, data}` (the `data` of each type: `WebhookMessageCreated`, \
+`MessageDeliveryUpdated`, `WebhookStatusChanged`, `WebhookAssigned`, `WebhookSettingsChanged`, `WebhookFinished`), \
+signed by the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 \
+HMAC-SHA256 of \"id.timestamp.body\">`, secret `whsec_…`). Delivered at least once, in order per dialog: \
+deduplicate on `webhook-id`. A subscription is an integration and gets full data (phones unmasked)."),
     )
 )]
 pub struct ApiDoc;

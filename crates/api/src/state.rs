@@ -24,6 +24,9 @@ pub struct AppState {
     /// `None`: the peer address is the client's (headers are ignored, since
     /// anyone can send them).
     pub client_ip_header: Option<HeaderName>,
+    /// Webhook URLs may name loopback and private addresses
+    /// (`DIALOGDESK_WEBHOOK_ALLOW_PRIVATE=1`).
+    pub webhook_allow_private: bool,
 }
 
 impl AppState {

@@ -177,6 +177,37 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, Rule)> {
             AdminOperator,
         ),
         (m("POST"), "/api/v1/stream/ticket", None, Reader),
+        (
+            m("POST"),
+            "/api/v1/messages/999999/delivery",
+            Some(json!({"status": "sent"})),
+            Inbound,
+        ),
+        (m("POST"), "/api/v1/messages/999999/resend", None, Operator),
+        // Webhooks: an integration with the `admin` scope may subscribe
+        // itself.
+        (m("GET"), "/api/v1/webhooks", None, Admin),
+        (
+            m("POST"),
+            "/api/v1/webhooks",
+            Some(json!({"url": "http://127.0.0.1:9/x", "events": []})),
+            Admin,
+        ),
+        (
+            m("PATCH"),
+            "/api/v1/webhooks/999999",
+            Some(json!({})),
+            Admin,
+        ),
+        (m("DELETE"), "/api/v1/webhooks/999999", None, Admin),
+        (m("POST"), "/api/v1/webhooks/999999/secret", None, Admin),
+        (m("GET"), "/api/v1/webhooks/999999/deliveries", None, Admin),
+        (
+            m("POST"),
+            "/api/v1/webhooks/999999/redeliver",
+            Some(json!({"event_id": "evt_1"})),
+            Admin,
+        ),
         // Last: it ends the session of each operator who calls it.
         (m("POST"), "/api/v1/auth/logout", None, Operator),
     ]
@@ -261,7 +292,7 @@ async fn every_route_answers_each_kind_of_caller_as_its_role_allows(app: TestApp
             cells += 1;
         }
     }
-    assert_eq!(cells, 44 * 8);
+    assert_eq!(cells, 53 * 8);
 }
 
 fn forged(claims: Value, secret: &str) -> String {

@@ -66,9 +66,73 @@ fn write_private(path: &PathBuf, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
+/// The dispatcher's settings from `--webhook-allow-private` and
+/// `--webhook-retry-delays` (`5s,30s,2m,1h`; plain numbers are seconds).
+pub fn webhook_settings(
+    allow_private: bool,
+    retry_delays: Option<&str>,
+) -> anyhow::Result<dialogdesk_api::outbound::WebhookSettings> {
+    let mut settings = dialogdesk_api::outbound::WebhookSettings {
+        allow_private,
+        ..Default::default()
+    };
+    if let Some(delays) = retry_delays.filter(|d| !d.trim().is_empty()) {
+        settings.retry.retry_delays = delays
+            .split(',')
+            .map(|d| parse_duration(d.trim()))
+            .collect::<anyhow::Result<_>>()
+            .context("--webhook-retry-delays")?;
+    }
+    Ok(settings)
+}
+
+/// `250ms`, `5s`, `2m`, `1h`, or a number of seconds.
+fn parse_duration(text: &str) -> anyhow::Result<std::time::Duration> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .with_context(|| format!("`{text}` is not a duration like 5s, 2m or 1h"))?;
+    let seconds = std::time::Duration::from_secs;
+    Ok(match unit {
+        "ms" => std::time::Duration::from_millis(n),
+        "" | "s" => seconds(n),
+        "m" => seconds(n * 60),
+        "h" => seconds(n * 3_600),
+        _ => anyhow::bail!("`{text}` is not a duration like 5s, 2m or 1h"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_delays_read_units() {
+        let settings = webhook_settings(false, Some("250ms, 5s,2m,1h,7")).unwrap();
+        let s = std::time::Duration::from_secs;
+        assert_eq!(
+            settings.retry.retry_delays,
+            vec![
+                std::time::Duration::from_millis(250),
+                s(5),
+                s(120),
+                s(3_600),
+                s(7)
+            ]
+        );
+        assert!(webhook_settings(false, Some("5 parsecs")).is_err());
+        assert_eq!(
+            webhook_settings(false, None)
+                .unwrap()
+                .retry
+                .retry_delays
+                .len(),
+            7
+        );
+    }
 
     #[test]
     fn the_secret_is_generated_once_and_kept() {

@@ -1,6 +1,7 @@
 //! `dialogdesk`: serve the API and the SPA, migrate, seed, manage operators.
 
 mod config;
+mod receiver;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -98,6 +99,16 @@ enum Command {
         /// this machine may read the metrics.
         #[arg(long, env = "DIALOGDESK_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// Let webhooks go to loopback, private and link-local addresses
+        /// (a receiver on this machine or network). Off by default: a
+        /// subscription must not reach internal services.
+        #[arg(long, env = "DIALOGDESK_WEBHOOK_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false)]
+        webhook_allow_private: bool,
+        /// The waits before each webhook retry, comma-separated, e.g.
+        /// `5s,30s,2m,5m,15m,30m,1h` (the default): a delivery fails for
+        /// good after one more attempt than there are waits.
+        #[arg(long, env = "DIALOGDESK_WEBHOOK_RETRY_DELAYS")]
+        webhook_retry_delays: Option<String>,
     },
     /// Print the OpenAPI document (JSON) of the API.
     Openapi,
@@ -112,6 +123,18 @@ enum Command {
     },
     /// Run pending database migrations and exit.
     Migrate,
+    /// Receive webhooks to try them: verify each request's signature with
+    /// the subscription's secret and print the verified events (JSON, one
+    /// per line).
+    WebhookReceiver {
+        /// Address to listen on (subscribe `http://<it>/`, with
+        /// DIALOGDESK_WEBHOOK_ALLOW_PRIVATE=1 on the server for a loopback one).
+        #[arg(long, default_value = "127.0.0.1:9000")]
+        bind: String,
+        /// The subscription's `whsec_…` secret.
+        #[arg(long, env = "DIALOGDESK_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+    },
     /// Fill the database with data.
     Seed {
         /// The demo set: 3 operators, 4 channels, 2 flows, 6 tags, 300 dialogs.
@@ -157,6 +180,8 @@ async fn main() -> anyhow::Result<()> {
             spa_dir,
             client_ip_header,
             metrics_token,
+            webhook_allow_private,
+            webhook_retry_delays,
         } => {
             if demo && !config::is_loopback(&bind) {
                 bail!(
@@ -181,6 +206,10 @@ async fn main() -> anyhow::Result<()> {
                 client_ip_header,
                 metrics_token,
                 stream_caps: Default::default(),
+                webhooks: config::webhook_settings(
+                    webhook_allow_private,
+                    webhook_retry_delays.as_deref(),
+                )?,
             };
             let app = Application::build(&config, store)?;
             let host = bind
@@ -204,6 +233,9 @@ async fn main() -> anyhow::Result<()> {
                 names.join(",")
             );
             println!("{secret}");
+        }
+        Command::WebhookReceiver { bind, secret } => {
+            receiver::run(&bind, secret).await?;
         }
         Command::Migrate => {
             let store = open(&cli.database_url, &pool)?;

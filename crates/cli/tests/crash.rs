@@ -45,6 +45,7 @@ fn crash_while_messages_stream_in(backend: Backend) {
         data_dir: data.path(),
         demo: true,
         jwt_secret: None,
+        env: &[],
     };
     let mut server = serve(&launch);
     let token = run(

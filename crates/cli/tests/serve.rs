@@ -21,6 +21,7 @@ fn serve(database_url: &str, data_dir: &std::path::Path) -> Server {
         data_dir,
         demo: true,
         jwt_secret: None,
+        env: &[],
     })
 }
 

@@ -23,6 +23,7 @@ fn serve(database_url: &str, demo: bool) -> Server {
         data_dir: &std::env::temp_dir(),
         demo,
         jwt_secret: Some("shared-by-both-processes-of-this-test-0123456789"),
+        env: &[],
     })
 }
 

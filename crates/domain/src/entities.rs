@@ -116,6 +116,23 @@ pub struct Message {
     pub external_id: Option<String>,
     /// When it was sent.
     pub sent_at: DateTime<Utc>,
+    /// How far the channel got with it: operators' messages only (`null`
+    /// for the others, and for replies stored before delivery status was
+    /// kept).
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+}
+
+/// The delivery status of an operator's message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    /// Where it is.
+    pub status: crate::DeliveryStatus,
+    /// When it got there.
+    pub updated_at: DateTime<Utc>,
+    /// Why it failed, for `failed`.
+    pub reason: Option<String>,
 }
 
 /// An entry of a dialog's activity timeline.

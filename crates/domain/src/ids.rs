@@ -52,4 +52,6 @@ id_type!(
     EventId,
     /// An integration's API token.
     ApiTokenId,
+    /// An outbound webhook subscription.
+    WebhookId,
 );

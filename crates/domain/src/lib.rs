@@ -18,7 +18,8 @@ pub use machine::{
     SettingsChange, StepRef, TimelineChange, Transition,
 };
 pub use status::{
-    Author, ChannelKind, FinishStatus, MessageKind, Role, Scope, Status, UnknownName, View,
+    Author, ChannelKind, DeliveryStatus, FinishStatus, MessageKind, Role, Scope, Status,
+    UnknownName, View, WebhookEventType,
 };
 pub use values::{
     mask_phone, search_digits, Color, Email, InvalidValue, Label, PersonName, Phone, WebUrl,

@@ -24,7 +24,9 @@ macro_rules! named_enum {
         #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vdoc])* $variant),*
+            // The wire spelling is the stored one (`message.created` is no
+            // snake_case of its variant).
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),*
         }
 
         impl $name {
@@ -316,3 +318,55 @@ mod tests {
         assert!(!Role::Operator.sees_full_phones());
     }
 }
+
+named_enum!(
+    /// How far the channel got with an operator's message, as its connector
+    /// reports it. Only moves forward: `pending` → `sent` → `delivered` →
+    /// `read`; `failed` from `pending` or `sent`.
+    DeliveryStatus, "delivery status" {
+        /// Stored; not yet handed to the channel.
+        Pending = "pending",
+        /// The channel accepted it (one tick).
+        Sent = "sent",
+        /// It reached the lead's device (two ticks).
+        Delivered = "delivered",
+        /// The lead read it.
+        Read = "read",
+        /// The channel refused it (see the reason).
+        Failed = "failed",
+    }
+);
+
+impl DeliveryStatus {
+    /// Whether a report of `next` moves a message that is in this status:
+    /// never backwards (a late `sent` after `read` changes nothing), and a
+    /// message the lead received cannot have failed.
+    pub fn moves_to(self, next: DeliveryStatus) -> bool {
+        use DeliveryStatus::*;
+        matches!(
+            (self, next),
+            (Pending, Sent | Delivered | Read | Failed)
+                | (Sent, Delivered | Read | Failed)
+                | (Delivered, Read)
+        )
+    }
+}
+
+named_enum!(
+    /// What an outbound webhook can be sent.
+    WebhookEventType, "webhook event type" {
+        /// A message was stored (any author; operators' replies are what a
+        /// channel connector sends to the lead).
+        MessageCreated = "message.created",
+        /// The channel connector reported how far a reply got.
+        MessageDeliveryUpdated = "message.delivery_updated",
+        /// A dialog's status changed.
+        DialogStatusChanged = "dialog.status_changed",
+        /// A dialog was given to a manager, or taken back.
+        DialogAssigned = "dialog.assigned",
+        /// A dialog's flow, step or tags changed.
+        DialogSettingsChanged = "dialog.settings_changed",
+        /// A dialog was finished.
+        DialogFinished = "dialog.finished",
+    }
+);

@@ -33,6 +33,7 @@ pub mod schema;
 pub mod seed;
 pub mod sessions;
 pub mod time;
+pub mod webhooks;
 
 pub use db::{DatabaseTarget, DbConnection};
 pub use error::{StoreError, StoreResult};

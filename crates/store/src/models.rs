@@ -236,6 +236,9 @@ pub struct MessageRow {
     pub media_url: Option<String>,
     pub external_id: Option<String>,
     pub sent_at: NaiveDateTime,
+    pub delivery_status: Option<String>,
+    pub delivery_updated_at: Option<NaiveDateTime>,
+    pub delivery_reason: Option<String>,
 }
 
 impl MessageRow {
@@ -251,6 +254,14 @@ impl MessageRow {
             media_url: self.media_url,
             external_id: self.external_id,
             sent_at: from_db(self.sent_at),
+            delivery: match (self.delivery_status, self.delivery_updated_at) {
+                (Some(status), Some(at)) => Some(Delivery {
+                    status: parse_stored(&status)?,
+                    updated_at: from_db(at),
+                    reason: self.delivery_reason,
+                }),
+                _ => None,
+            },
         })
     }
 }

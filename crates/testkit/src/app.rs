@@ -87,8 +87,34 @@ fn spa_fixture() -> std::path::PathBuf {
 /// Starts the server; `None` when the backend is not available here.
 ///
 /// # Panics
+/// The webhook settings of test servers: receivers on loopback allowed,
+/// retries after 200 ms, a subscription disabled after 3 s of failures.
+pub fn test_webhook_settings() -> dialogdesk_api::outbound::WebhookSettings {
+    let ms = std::time::Duration::from_millis;
+    dialogdesk_api::outbound::WebhookSettings {
+        allow_private: true,
+        retry: dialogdesk_store::webhooks::dispatch::RetryPolicy {
+            retry_delays: vec![ms(200); 7],
+            disable_after: ms(3_000),
+        },
+        timeout: ms(2_000),
+        batch: 64,
+    }
+}
+
 /// When the server cannot be set up: a test cannot run without it.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, test_webhook_settings()).await
+}
+
+/// [`spawn_app`] with webhook settings of the test's own.
+///
+/// # Panics
+/// When the server cannot be set up.
+pub async fn spawn_app_with(
+    backend: Backend,
+    webhooks: dialogdesk_api::outbound::WebhookSettings,
+) -> Option<TestApp> {
     let database = ThrowAway::new(backend)?;
     let store = Store::open(&database.url).expect("opening the test database");
     let mut ids = Vec::new();
@@ -119,6 +145,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         metrics_token: Some(METRICS_TOKEN.into()),
         // Small, so tests can reach them.
         stream_caps: STREAM_CAPS,
+        webhooks,
     };
     let app = Application::build(&config, store.clone()).expect("building the server");
     let base = format!("http://127.0.0.1:{}", app.port());

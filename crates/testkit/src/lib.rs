@@ -12,6 +12,8 @@
 pub mod app;
 pub mod db;
 #[cfg(feature = "app")]
+pub mod receiver;
+#[cfg(feature = "app")]
 pub mod sse;
 
 pub use db::{Backend, TestDb};

@@ -8,7 +8,9 @@ use super::ctx::{ctx, t, tnow};
 use super::user_data::UserData;
 use crate::logic::format;
 use dialogdesk_domain::wire::{DialogListItem, Page, SendMessageBody};
-use dialogdesk_domain::{Author, Message, MessageKind, TimelineChange, TimelineEvent};
+use dialogdesk_domain::{
+    Author, DeliveryStatus, Message, MessageKind, TimelineChange, TimelineEvent,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -102,6 +104,17 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                 messages.update(|m| {
                     if !m.iter().any(|x| x.id == created.message.id) {
                         m.push(created.message);
+                    }
+                });
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(update) = ctx.live.delivery.get() {
+            if update.dialog_id.0 == dialog_id {
+                messages.update(|m| {
+                    if let Some(message) = m.iter_mut().find(|x| x.id == update.message_id) {
+                        message.delivery = Some(update.delivery);
                     }
                 });
             }
@@ -203,7 +216,7 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                                 view! { <div class="day"><span>{format::day_separator(lang, local, now)}</span></div> }
                             });
                             let body = match line.clone() {
-                                Line::Message(m) => message_view(m, local).into_any(),
+                                Line::Message(m) => message_view(m, local, messages).into_any(),
                                 Line::Status(e) => {
                                     let to = match e.change {
                                         TimelineChange::Status { to, .. } => to.as_str(),
@@ -249,7 +262,60 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
     }
 }
 
-fn message_view(m: Message, local: chrono::DateTime<chrono::FixedOffset>) -> impl IntoView {
+/// The delivery mark of an operator's message: a clock while pending, one
+/// tick sent, two delivered, two blue read, a red mark with the reason and
+/// a Retry when the channel refused it.
+fn delivery_view(m: &Message, messages: RwSignal<Vec<Message>>) -> Option<AnyView> {
+    let delivery = m.delivery.clone()?;
+    let (mark, class) = match delivery.status {
+        DeliveryStatus::Pending => ("🕓", "pending"),
+        DeliveryStatus::Sent => ("✓", "sent"),
+        DeliveryStatus::Delivered => ("✓✓", "delivered"),
+        DeliveryStatus::Read => ("✓✓", "read"),
+        DeliveryStatus::Failed => ("!", "failed"),
+    };
+    let status = delivery.status.as_str();
+    let label = tnow(&format!("delivery.{status}"));
+    let id = m.id;
+    let failed = (delivery.status == DeliveryStatus::Failed).then(|| {
+        let retry = move |_| {
+            spawn_local(async move {
+                let resent: api::ApiResult<Message> = api::send(
+                    api::Method::Post,
+                    &format!("/api/v1/messages/{id}/resend"),
+                    None::<&()>,
+                )
+                .await;
+                if let Ok(fresh) = resent {
+                    messages.update(|all| {
+                        if let Some(m) = all.iter_mut().find(|x| x.id == fresh.id) {
+                            m.delivery = fresh.delivery;
+                        }
+                    });
+                }
+            });
+        };
+        view! {
+            <span class="delivery-reason">{delivery.reason.clone().unwrap_or_default()}</span>
+            <button class="ghost small" data-testid="delivery-retry" on:click=retry>{t("delivery.retry")}</button>
+        }
+    });
+    Some(
+        view! {
+            <span class=format!("delivery {class}") data-testid="delivery" data-status=status
+                title=label.clone() aria-label=label>{mark}</span>
+            {failed}
+        }
+        .into_any(),
+    )
+}
+
+fn message_view(
+    m: Message,
+    local: chrono::DateTime<chrono::FixedOffset>,
+    messages: RwSignal<Vec<Message>>,
+) -> impl IntoView {
+    let delivery = delivery_view(&m, messages);
     let who = match m.author {
         Author::Lead => "lead",
         Author::Bot => "bot",
@@ -278,7 +344,7 @@ fn message_view(m: Message, local: chrono::DateTime<chrono::FixedOffset>) -> imp
             <span class="author">{move || tnow(&format!("author.{who}"))}</span>
             {media}
             <p>{m.text.clone()}{placeholder}</p>
-            <time>{format::time(local)}</time>
+            <time>{format::time(local)}{delivery}</time>
         </div>
     }
 }

@@ -1,7 +1,9 @@
 //! What every component can reach: the session, the language, live events.
 
 use crate::logic::i18n::{tr, Lang};
-use dialogdesk_domain::wire::{DialogUpdated, Me, MessageCreated, StatusCounts, TimelineAppended};
+use dialogdesk_domain::wire::{
+    DialogUpdated, Me, MessageCreated, MessageDeliveryUpdated, StatusCounts, TimelineAppended,
+};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,8 @@ pub struct Live {
     pub dialog: RwSignal<Option<DialogUpdated>>,
     /// `message.created`.
     pub message: RwSignal<Option<MessageCreated>>,
+    /// `message.delivery_updated`.
+    pub delivery: RwSignal<Option<MessageDeliveryUpdated>>,
     /// `timeline.appended`.
     pub timeline: RwSignal<Option<TimelineAppended>>,
     /// `counts.changed`.
@@ -81,6 +85,7 @@ impl Ctx {
             live: Live {
                 dialog: RwSignal::new(None),
                 message: RwSignal::new(None),
+                delivery: RwSignal::new(None),
                 timeline: RwSignal::new(None),
                 counts: RwSignal::new(None),
                 resync: RwSignal::new(0),

@@ -20,9 +20,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 
-const KINDS: [&str; 5] = [
+const KINDS: [&str; 6] = [
     live_event::DIALOG_UPDATED,
     live_event::MESSAGE_CREATED,
+    live_event::MESSAGE_DELIVERY_UPDATED,
     live_event::TIMELINE_APPENDED,
     live_event::COUNTS_CHANGED,
     live_event::RESYNC,
@@ -81,6 +82,7 @@ async fn listen(ctx: Ctx, serial: u32, url: &str, last_event_id: &mut Option<i64
         match LiveEventBody::decode(&kind, &data) {
             Some(LiveEventBody::DialogUpdated(d)) => live.dialog.set(Some(d)),
             Some(LiveEventBody::MessageCreated(m)) => live.message.set(Some(m)),
+            Some(LiveEventBody::MessageDeliveryUpdated(d)) => live.delivery.set(Some(d)),
             Some(LiveEventBody::TimelineAppended(t)) => live.timeline.set(Some(t)),
             Some(LiveEventBody::CountsChanged(c)) => live.counts.set(Some(c.counts)),
             // A resync, or a payload this version cannot read: refetch.

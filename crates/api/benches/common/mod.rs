@@ -17,6 +17,10 @@ pub fn serve(store: Store, stream_caps: StreamCaps) -> String {
         client_ip_header: None,
         metrics_token: None,
         stream_caps,
+        webhooks: dialogdesk_api::outbound::WebhookSettings {
+            allow_private: true,
+            ..Default::default()
+        },
     };
     let app = Application::build(&config, store).unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -7,10 +7,12 @@ pub mod auth;
 pub mod dialogs;
 pub mod health;
 pub mod inbound;
+pub mod messages;
 pub mod not_found;
 pub mod records;
 pub mod spa;
 pub mod stream;
+pub mod webhooks;
 
 use crate::problem::ApiError;
 use dialogdesk_domain::{InvalidValue, WebUrl};
@@ -33,12 +35,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(dialogs::events::list_events)
         .service(dialogs::bot::report_bot_event)
         .service(inbound::deliver_inbound)
+        .service(messages::report_delivery::report_delivery)
+        .service(messages::resend_message::resend_message)
         .service(records::csv::export_records_csv)
         .service(records::list::list_records)
         .service(stream::ticket::issue_stream_ticket)
         .service(stream::open::open_stream)
         .configure(analytics::configure)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(webhooks::configure);
 }
 
 pub use crate::blocking::blocking;

@@ -45,6 +45,8 @@ pub struct Launch<'a> {
     pub demo: bool,
     /// `DIALOGDESK_JWT_SECRET`; `None`: unset (generated in the data dir).
     pub jwt_secret: Option<&'a str>,
+    /// More environment variables.
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 /// Starts `dialogdesk serve` and waits until it listens.
@@ -58,6 +60,7 @@ pub fn serve(launch: &Launch<'_>) -> Server {
         .args(&args)
         .env("DATABASE_URL", launch.database_url)
         .env("DIALOGDESK_DATA_DIR", launch.data_dir)
+        .envs(launch.env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     match launch.jwt_secret {

@@ -39,6 +39,19 @@ pub struct MessageCreated {
     pub message: crate::entities::Message,
 }
 
+/// Live event and webhook `message.delivery_updated`: a channel connector
+/// reported how far an operator's message got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageDeliveryUpdated {
+    /// The dialog.
+    pub dialog_id: DialogId,
+    /// The message.
+    pub message_id: crate::ids::MessageId,
+    /// Where it is now.
+    pub delivery: crate::entities::Delivery,
+}
+
 /// Live event `timeline.appended`: the entries one change wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -101,6 +114,8 @@ pub enum LiveEventBody {
     DialogUpdated(DialogUpdated),
     /// `message.created`.
     MessageCreated(MessageCreated),
+    /// `message.delivery_updated`.
+    MessageDeliveryUpdated(MessageDeliveryUpdated),
     /// `counts.changed`.
     CountsChanged(CountsChanged),
     /// `timeline.appended`.
@@ -115,6 +130,8 @@ pub mod live_event {
     pub const DIALOG_UPDATED: &str = "dialog.updated";
     /// A message was stored.
     pub const MESSAGE_CREATED: &str = "message.created";
+    /// A connector reported how far an operator's message got.
+    pub const MESSAGE_DELIVERY_UPDATED: &str = "message.delivery_updated";
     /// Timeline entries were written.
     pub const TIMELINE_APPENDED: &str = "timeline.appended";
     /// The status counts changed.
@@ -132,6 +149,9 @@ impl LiveEventBody {
         Some(match name {
             live_event::DIALOG_UPDATED => LiveEventBody::DialogUpdated(from_str(data).ok()?),
             live_event::MESSAGE_CREATED => LiveEventBody::MessageCreated(from_str(data).ok()?),
+            live_event::MESSAGE_DELIVERY_UPDATED => {
+                LiveEventBody::MessageDeliveryUpdated(from_str(data).ok()?)
+            }
             live_event::TIMELINE_APPENDED => LiveEventBody::TimelineAppended(from_str(data).ok()?),
             live_event::COUNTS_CHANGED => LiveEventBody::CountsChanged(from_str(data).ok()?),
             live_event::RESYNC => LiveEventBody::Resync(from_str(data).ok()?),

@@ -17,6 +17,7 @@ mod live;
 mod paging;
 mod problem;
 mod records;
+mod webhooks;
 
 pub use admin::*;
 pub use analytics::*;
@@ -28,6 +29,7 @@ pub use live::*;
 pub use paging::*;
 pub use problem::*;
 pub use records::*;
+pub use webhooks::*;
 
 use serde::{Deserialize, Deserializer};
 

@@ -7,6 +7,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{from_db, now, to_db};
+use crate::webhooks::outbox::Outbox;
 use crate::{live, rollups, DbConnection};
 use chrono::{DateTime, Utc};
 use dialogdesk_domain::machine::TimelineChange;
@@ -82,8 +83,18 @@ pub fn apply_event(
                 m.operator_id,
                 to_db(m.sent_at),
             );
+            // An operator's message waits for the channel connector to
+            // report how far it got.
+            let delivery = (*author == Author::Operator).then(|| Delivery {
+                status: DeliveryStatus::Pending,
+                updated_at: from_db(to_db(now())),
+                reason: None,
+            });
             let id: i64 = diesel::insert_into(messages::table)
                 .values((
+                    messages::delivery_status.eq(delivery.as_ref().map(|d| d.status.as_str())),
+                    messages::delivery_updated_at
+                        .eq(delivery.as_ref().map(|d| to_db(d.updated_at))),
                     messages::dialog_id.eq(dialog_id.0),
                     messages::channel_id.eq(row.channel_id),
                     messages::author.eq(author.as_str()),
@@ -121,6 +132,7 @@ pub fn apply_event(
                 external_id: m.external_id.clone(),
                 // As stored: microsecond precision.
                 sent_at: from_db(to_db(m.sent_at)),
+                delivery,
             })
         }
         (None, _) => None,
@@ -222,6 +234,14 @@ pub fn apply_event(
         bump_counters(conn, Some(from), to)?;
     }
     move_facets(conn, row.channel_id, Some(&before), after)?;
+    let webhooks = WebhookChange {
+        dialog_id,
+        channel_id: ChannelId(row.channel_id),
+        client_external_id: row.client_external_id.as_deref(),
+        actor: event.actor,
+        at: event.at,
+    };
+    webhooks.write(conn, &transition, stored.as_ref())?;
     record_live_events(
         conn,
         dialog_id,
@@ -324,4 +344,108 @@ pub(super) fn record_live_events(
         events.add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;
     }
     events.write(conn)
+}
+
+/// What a change's webhook events say of it.
+struct WebhookChange<'a> {
+    dialog_id: DialogId,
+    channel_id: ChannelId,
+    client_external_id: Option<&'a str>,
+    actor: Actor,
+    at: DateTime<Utc>,
+}
+
+impl WebhookChange<'_> {
+    /// The webhook events of an applied change, in its transaction: one per
+    /// kind of change, for the subscriptions that want it.
+    fn write(
+        &self,
+        conn: &mut DbConnection,
+        transition: &Transition,
+        message: Option<&Message>,
+    ) -> StoreResult<()> {
+        let mut outbox = Outbox::open(conn, Some(self.dialog_id), self.channel_id)?;
+        let dialog_id = self.dialog_id;
+        let actor = self.actor;
+        if let Some(message) = message {
+            outbox.add(
+                WebhookEventType::MessageCreated,
+                &wire::WebhookMessageCreated {
+                    dialog_id,
+                    channel_id: self.channel_id,
+                    client_external_id: self.client_external_id.map(str::to_owned),
+                    message: message.clone(),
+                },
+            )?;
+        }
+        let mut settings = wire::WebhookSettingsChanged {
+            dialog_id,
+            step: None,
+            tags_added: Vec::new(),
+            tags_removed: Vec::new(),
+            actor,
+        };
+        for change in &transition.timeline {
+            match change {
+                TimelineChange::Status { from, to } => {
+                    outbox.add(
+                        WebhookEventType::DialogStatusChanged,
+                        &wire::WebhookStatusChanged {
+                            dialog_id,
+                            before: *from,
+                            after: *to,
+                            reason: transition.reason.clone(),
+                            actor,
+                        },
+                    )?;
+                    if *to == Status::Finished {
+                        outbox.add(
+                            WebhookEventType::DialogFinished,
+                            &wire::WebhookFinished {
+                                dialog_id,
+                                finished_at: transition.after.finished_at.unwrap_or(self.at),
+                                finished_by: transition.after.finished_by,
+                                reason: transition.reason.clone(),
+                                actor,
+                            },
+                        )?;
+                    }
+                }
+                TimelineChange::Assignee { from, to } => outbox.add(
+                    WebhookEventType::DialogAssigned,
+                    &wire::WebhookAssigned {
+                        dialog_id,
+                        before: *from,
+                        after: *to,
+                        actor,
+                    },
+                )?,
+                TimelineChange::Step {
+                    from_flow,
+                    from_step,
+                    to_flow,
+                    to_step,
+                } => {
+                    settings.step = Some(wire::StepChange {
+                        flow_before: *from_flow,
+                        step_before: *from_step,
+                        flow_after: *to_flow,
+                        step_after: *to_step,
+                    });
+                }
+                TimelineChange::Tags { added, removed } => {
+                    settings.tags_added.clone_from(added);
+                    settings.tags_removed.clone_from(removed);
+                }
+                TimelineChange::Message { .. } => {}
+            }
+        }
+        if settings.step.is_some()
+            || !settings.tags_added.is_empty()
+            || !settings.tags_removed.is_empty()
+        {
+            outbox.add(WebhookEventType::DialogSettingsChanged, &settings)?;
+        }
+        outbox.write(conn)
+    }
 }

@@ -7,6 +7,7 @@
 
 mod apply;
 mod bot;
+mod delivery;
 pub mod facets;
 mod favourite;
 mod history;

@@ -1,0 +1,286 @@
+//! Webhook subscriptions: create, list, change, delete, rotate the secret.
+
+use super::{events_from_db, events_to_db};
+use crate::error::{StoreError, StoreResult};
+use crate::schema::*;
+use crate::time::{from_db, now, to_db};
+use crate::Store;
+use base64::Engine;
+use chrono::NaiveDateTime;
+use dialogdesk_domain::wire::{UpdateWebhookBody, Webhook, WebhookWithSecret};
+use dialogdesk_domain::*;
+use diesel::prelude::*;
+use rand::Rng;
+
+/// A subscription to create (its URL already checked by the caller).
+#[derive(Debug, Clone)]
+pub struct NewWebhook {
+    /// Where to POST.
+    pub url: String,
+    /// The event types.
+    pub events: Vec<WebhookEventType>,
+    /// Only this channel's dialogs.
+    pub channel_id: Option<ChannelId>,
+}
+
+/// How long the previous secret keeps signing after a rotation, so
+/// receivers can switch without losing events.
+pub const ROTATION_OVERLAP_HOURS: i64 = 24;
+
+/// A subscription row.
+#[derive(Queryable)]
+struct WebhookRow {
+    id: i64,
+    url: String,
+    events: String,
+    channel_id: Option<i64>,
+    enabled: bool,
+    secret: String,
+    previous_secret_until: Option<NaiveDateTime>,
+    failing_since: Option<NaiveDateTime>,
+    disabled_reason: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+type WebhookColumns = (
+    webhooks::id,
+    webhooks::url,
+    webhooks::events,
+    webhooks::channel_id,
+    webhooks::enabled,
+    webhooks::secret,
+    webhooks::previous_secret_until,
+    webhooks::failing_since,
+    webhooks::disabled_reason,
+    webhooks::created_at,
+);
+
+const WEBHOOK_COLUMNS: WebhookColumns = (
+    webhooks::id,
+    webhooks::url,
+    webhooks::events,
+    webhooks::channel_id,
+    webhooks::enabled,
+    webhooks::secret,
+    webhooks::previous_secret_until,
+    webhooks::failing_since,
+    webhooks::disabled_reason,
+    webhooks::created_at,
+);
+
+impl WebhookRow {
+    /// The previous secret signs until then; a past time is shown as none.
+    fn previous_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.previous_secret_until
+            .map(from_db)
+            .filter(|until| *until > now())
+    }
+
+    fn into_wire(self) -> Webhook {
+        Webhook {
+            id: WebhookId(self.id),
+            previous_secret_until: self.previous_until(),
+            url: self.url,
+            events: events_from_db(&self.events),
+            channel_id: self.channel_id.map(ChannelId),
+            enabled: self.enabled,
+            disabled_reason: self.disabled_reason,
+            failing_since: self.failing_since.map(from_db),
+            created_at: from_db(self.created_at),
+        }
+    }
+
+    fn into_with_secret(self) -> WebhookWithSecret {
+        WebhookWithSecret {
+            id: WebhookId(self.id),
+            previous_secret_until: self.previous_until(),
+            url: self.url,
+            events: events_from_db(&self.events),
+            channel_id: self.channel_id.map(ChannelId),
+            enabled: self.enabled,
+            secret: self.secret,
+        }
+    }
+}
+
+/// A new signing secret: `whsec_` and 32 random bytes in base64, the
+/// Standard Webhooks form every verifying library reads.
+fn new_secret() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
+fn check_events(events: &[WebhookEventType]) -> StoreResult<()> {
+    if events.is_empty() {
+        return Err(StoreError::invalid(
+            "events",
+            "name at least one event type",
+        ));
+    }
+    Ok(())
+}
+
+fn check_channel(conn: &mut crate::DbConnection, channel: Option<ChannelId>) -> StoreResult<()> {
+    if let Some(channel) = channel {
+        let found: Option<i64> = channels::table
+            .find(channel.0)
+            .select(channels::id)
+            .first(conn)
+            .optional()?;
+        if found.is_none() {
+            return Err(StoreError::invalid(
+                "channel_id",
+                format!("channel {channel} does not exist"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn load(conn: &mut crate::DbConnection, id: WebhookId) -> StoreResult<WebhookRow> {
+    webhooks::table
+        .find(id.0)
+        .select(WEBHOOK_COLUMNS)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("webhook", id.0))
+}
+
+impl Store {
+    /// Creates a subscription with a new secret (shown in this answer only).
+    pub fn create_webhook(&self, new: &NewWebhook) -> StoreResult<WebhookWithSecret> {
+        check_events(&new.events)?;
+        self.write("create_webhook", |conn| {
+            check_channel(conn, new.channel_id)?;
+            let at = to_db(now());
+            let id: i64 = diesel::insert_into(webhooks::table)
+                .values((
+                    webhooks::url.eq(&new.url),
+                    webhooks::events.eq(events_to_db(&new.events)),
+                    webhooks::channel_id.eq(new.channel_id.map(|c| c.0)),
+                    webhooks::enabled.eq(true),
+                    webhooks::secret.eq(new_secret()),
+                    webhooks::created_at.eq(at),
+                    webhooks::updated_at.eq(at),
+                ))
+                .returning(webhooks::id)
+                .get_result(conn)?;
+            Ok(load(conn, WebhookId(id))?.into_with_secret())
+        })
+    }
+
+    /// Every subscription, oldest first.
+    pub fn webhooks(&self) -> StoreResult<Vec<Webhook>> {
+        self.read("webhooks", |conn| {
+            let rows: Vec<WebhookRow> = webhooks::table
+                .order_by(webhooks::id)
+                .select(WEBHOOK_COLUMNS)
+                .load(conn)?;
+            Ok(rows.into_iter().map(WebhookRow::into_wire).collect())
+        })
+    }
+
+    /// One subscription.
+    pub fn webhook(&self, id: WebhookId) -> StoreResult<Webhook> {
+        self.read("webhook", |conn| Ok(load(conn, id)?.into_wire()))
+    }
+
+    /// Changes a subscription; `url`, when given, already checked by the
+    /// caller. Enabling it clears why it was disabled and its failing
+    /// streak.
+    pub fn update_webhook(
+        &self,
+        id: WebhookId,
+        change: &UpdateWebhookBody,
+    ) -> StoreResult<Webhook> {
+        if let Some(events) = &change.events {
+            check_events(events)?;
+        }
+        self.write("update_webhook", |conn| {
+            load(conn, id)?;
+            if let Some(channel) = change.channel_id {
+                check_channel(conn, channel)?;
+            }
+            let target = webhooks::table.find(id.0);
+            let at = to_db(now());
+            diesel::update(target)
+                .set(webhooks::updated_at.eq(at))
+                .execute(conn)?;
+            if let Some(url) = &change.url {
+                diesel::update(target)
+                    .set(webhooks::url.eq(url))
+                    .execute(conn)?;
+            }
+            if let Some(events) = &change.events {
+                diesel::update(target)
+                    .set(webhooks::events.eq(events_to_db(events)))
+                    .execute(conn)?;
+            }
+            if let Some(channel) = change.channel_id {
+                diesel::update(target)
+                    .set(webhooks::channel_id.eq(channel.map(|c| c.0)))
+                    .execute(conn)?;
+            }
+            match change.enabled {
+                Some(true) => {
+                    diesel::update(target)
+                        .set((
+                            webhooks::enabled.eq(true),
+                            webhooks::disabled_reason.eq(None::<String>),
+                            webhooks::failing_since.eq(None::<NaiveDateTime>),
+                        ))
+                        .execute(conn)?;
+                }
+                Some(false) => {
+                    diesel::update(target)
+                        .set(webhooks::enabled.eq(false))
+                        .execute(conn)?;
+                }
+                None => {}
+            }
+            Ok(load(conn, id)?.into_wire())
+        })
+    }
+
+    /// Deletes a subscription with its deliveries and log.
+    pub fn delete_webhook(&self, id: WebhookId) -> StoreResult<()> {
+        self.write("delete_webhook", |conn| {
+            // SQLite enforces ON DELETE CASCADE too, but the log goes first
+            // so a large one is one statement per table on both.
+            diesel::delete(webhook_attempts::table.filter(webhook_attempts::webhook_id.eq(id.0)))
+                .execute(conn)?;
+            diesel::delete(
+                webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(id.0)),
+            )
+            .execute(conn)?;
+            let gone = diesel::delete(webhooks::table.find(id.0)).execute(conn)?;
+            if gone == 0 {
+                return Err(StoreError::not_found("webhook", id.0));
+            }
+            Ok(())
+        })
+    }
+
+    /// Gives a subscription a new secret; the previous one keeps signing for
+    /// [`ROTATION_OVERLAP_HOURS`].
+    pub fn rotate_webhook_secret(&self, id: WebhookId) -> StoreResult<WebhookWithSecret> {
+        self.write("rotate_webhook_secret", |conn| {
+            let row = load(conn, id)?;
+            let at = now();
+            diesel::update(webhooks::table.find(id.0))
+                .set((
+                    webhooks::previous_secret.eq(Some(row.secret)),
+                    webhooks::previous_secret_until.eq(Some(to_db(
+                        at + chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
+                    ))),
+                    webhooks::secret.eq(new_secret()),
+                    webhooks::updated_at.eq(to_db(at)),
+                ))
+                .execute(conn)?;
+            Ok(load(conn, id)?.into_with_secret())
+        })
+    }
+}
