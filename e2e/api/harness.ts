@@ -50,7 +50,11 @@ export async function start(backend: string): Promise<Server> {
     dropDb = () => { spawnSync('psql', [PG, '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]); };
   }
   const child: ChildProcess = spawn(BIN, ['serve', '--demo', '--bind', '127.0.0.1:0'], {
-    env: { ...process.env, DATABASE_URL: url, DIALOGDESK_DATA_DIR: work, DIALOGDESK_JWT_SECRET: 'e2e-secret-of-at-least-thirty-two-bytes' },
+    env: {
+      ...process.env, DATABASE_URL: url, DIALOGDESK_DATA_DIR: work, DIALOGDESK_JWT_SECRET: 'e2e-secret-of-at-least-thirty-two-bytes',
+      // Webhook receivers of the scenarios listen on loopback.
+      DIALOGDESK_WEBHOOK_ALLOW_PRIVATE: '1',
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const base = await new Promise<string>((resolve, reject) => {

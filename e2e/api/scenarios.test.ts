@@ -2,6 +2,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, start, type Client, type Server } from './harness.js';
+import { Webhook } from 'standardwebhooks';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 for (const backend of backends()) {
   describe(`on ${backend}`, () => {
@@ -181,6 +184,50 @@ for (const backend of backends()) {
       assert.deepEqual(mine(), ['start', 'auto', 'manual']);
       assert.ok(events.every((e, i) => i === 0 || events[i - 1].id < e.id), 'ids increase');
       assert.ok(events.some((e) => e.kind === 'counts.changed'));
+    });
+
+    test('webhooks: a Standard Webhooks library verifies every event; a wrong secret or a changed body fails', async () => {
+      const received: { headers: Record<string, string>; body: string }[] = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => { body += chunk; });
+        req.on('end', () => {
+          received.push({ headers: req.headers as Record<string, string>, body });
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const port = (receiver.address() as AddressInfo).port;
+      const events = ['message.created', 'message.delivery_updated', 'dialog.status_changed', 'dialog.assigned'] as const;
+      const created = await admin.POST('/api/v1/webhooks', { body: { url: `http://127.0.0.1:${port}/hook`, events: [...events] } });
+      assert.equal(created.response.status, 201);
+      const hook = created.data!;
+      assert.match(hook.secret, /^whsec_/);
+      try {
+        const { data: out } = await lead('webhook-chat', 'text', 'hello');
+        const { data: reply } = await operator.POST('/api/v1/dialogs/{id}/messages', { params: { path: { id: out!.dialog_id } }, body: { text: 'Добрый день!' } });
+        assert.equal(reply!.delivery?.status, 'pending');
+        const reported = await inbound.POST('/api/v1/messages/{id}/delivery', { params: { path: { id: reply!.id } }, body: { status: 'delivered' } });
+        assert.equal(reported.data!.delivery?.status, 'delivered');
+        const deadline = Date.now() + 15_000;
+        const types = () => received.map((r) => JSON.parse(r.body).type as string);
+        while (!events.every((t) => types().includes(t)) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        for (const t of events) assert.ok(types().includes(t), `${t} arrived: ${types()}`);
+        const verifier = new Webhook(hook.secret);
+        for (const r of received) {
+          const event = verifier.verify(r.body, r.headers) as { id: string; type: string; data: { dialog_id: number } };
+          assert.equal(event.id, r.headers['webhook-id']);
+          assert.equal(event.data.dialog_id, out!.dialog_id);
+        }
+        const wrong = new Webhook(`whsec_${Buffer.from('not the secret of this webhook!!').toString('base64')}`);
+        assert.throws(() => wrong.verify(received[0].body, received[0].headers));
+        assert.throws(() => verifier.verify(received[0].body.replace('}', ' }'), received[0].headers));
+      } finally {
+        await admin.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: hook.id } } });
+        receiver.close();
+      }
     });
   });
 }

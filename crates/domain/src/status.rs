@@ -24,9 +24,7 @@ macro_rules! named_enum {
         #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            // The wire spelling is the stored one (`message.created` is no
-            // snake_case of its variant).
-            $($(#[$vdoc])* #[serde(rename = $text)] $variant),*
+            $($(#[$vdoc])* $variant),*
         }
 
         impl $name {
@@ -352,21 +350,91 @@ impl DeliveryStatus {
     }
 }
 
-named_enum!(
-    /// What an outbound webhook can be sent.
-    WebhookEventType, "webhook event type" {
-        /// A message was stored (any author; operators' replies are what a
-        /// channel connector sends to the lead).
-        MessageCreated = "message.created",
-        /// The channel connector reported how far a reply got.
-        MessageDeliveryUpdated = "message.delivery_updated",
-        /// A dialog's status changed.
-        DialogStatusChanged = "dialog.status_changed",
-        /// A dialog was given to a manager, or taken back.
-        DialogAssigned = "dialog.assigned",
-        /// A dialog's flow, step or tags changed.
-        DialogSettingsChanged = "dialog.settings_changed",
-        /// A dialog was finished.
-        DialogFinished = "dialog.finished",
+/// What an outbound webhook can be sent. Written out rather than by
+/// `named_enum!`: the wire names have a dot, which no `rename_all` makes,
+/// and the spec generator reads a per-variant rename only when it is
+/// written literally.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum WebhookEventType {
+    /// A message was stored (any author; operators' replies are what a
+    /// channel connector sends to the lead).
+    #[serde(rename = "message.created")]
+    MessageCreated,
+    /// The channel connector reported how far a reply got.
+    #[serde(rename = "message.delivery_updated")]
+    MessageDeliveryUpdated,
+    /// A dialog's status changed.
+    #[serde(rename = "dialog.status_changed")]
+    DialogStatusChanged,
+    /// A dialog was given to a manager, or taken back.
+    #[serde(rename = "dialog.assigned")]
+    DialogAssigned,
+    /// A dialog's flow, step or tags changed.
+    #[serde(rename = "dialog.settings_changed")]
+    DialogSettingsChanged,
+    /// A dialog was finished.
+    #[serde(rename = "dialog.finished")]
+    DialogFinished,
+}
+
+impl WebhookEventType {
+    /// Every type.
+    pub const ALL: &'static [WebhookEventType] = &[
+        WebhookEventType::MessageCreated,
+        WebhookEventType::MessageDeliveryUpdated,
+        WebhookEventType::DialogStatusChanged,
+        WebhookEventType::DialogAssigned,
+        WebhookEventType::DialogSettingsChanged,
+        WebhookEventType::DialogFinished,
+    ];
+
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookEventType::MessageCreated => "message.created",
+            WebhookEventType::MessageDeliveryUpdated => "message.delivery_updated",
+            WebhookEventType::DialogStatusChanged => "dialog.status_changed",
+            WebhookEventType::DialogAssigned => "dialog.assigned",
+            WebhookEventType::DialogSettingsChanged => "dialog.settings_changed",
+            WebhookEventType::DialogFinished => "dialog.finished",
+        }
     }
-);
+}
+
+impl ::std::fmt::Display for WebhookEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for WebhookEventType {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        WebhookEventType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownName {
+                what: "webhook event type",
+                given: s.to_owned(),
+                expected: WebhookEventType::ALL
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
