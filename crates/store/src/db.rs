@@ -56,7 +56,7 @@ impl DatabaseTarget {
     /// refused, so a typo never silently creates a stray SQLite file.
     pub fn parse(url: &str) -> anyhow::Result<DatabaseTarget> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(DatabaseTarget::Postgres(url.to_owned()))
+            Ok(DatabaseTarget::Postgres(without_gss(url)))
         } else if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() {
                 bail!("`{url}` names no file: use sqlite://path/to/dialogdesk.db");
@@ -71,6 +71,20 @@ impl DatabaseTarget {
     pub fn is_sqlite(&self) -> bool {
         matches!(self, DatabaseTarget::Sqlite(_))
     }
+}
+
+/// The URL with GSSAPI encryption off, unless it says otherwise. libpq
+/// otherwise asks Kerberos for credentials on every connect, and Kerberos'
+/// own exit handlers abort the process ("k5_mutex_lock: Assertion") when a
+/// background thread (the webhook dispatcher, the live relay) is inside
+/// libpq while the process exits. A deployment that wants GSSAPI names
+/// `gssencmode` in its URL and gets it.
+fn without_gss(url: &str) -> String {
+    if url.contains("gssencmode=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}gssencmode=disable")
 }
 
 /// The embedded migrations, one folder per backend.
@@ -269,6 +283,26 @@ mod tests {
         assert!(DatabaseTarget::parse("mysql://x").is_err());
         assert!(DatabaseTarget::parse("data/dialogdesk.db").is_err());
         assert!(DatabaseTarget::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn gssapi_is_off_unless_the_url_asks_for_it() {
+        let url = |u: &str| match DatabaseTarget::parse(u).unwrap() {
+            DatabaseTarget::Postgres(url) => url,
+            DatabaseTarget::Sqlite(_) => unreachable!(),
+        };
+        assert_eq!(
+            url("postgres://u@h/db"),
+            "postgres://u@h/db?gssencmode=disable"
+        );
+        assert_eq!(
+            url("postgres://u@h/db?sslmode=require"),
+            "postgres://u@h/db?sslmode=require&gssencmode=disable"
+        );
+        assert_eq!(
+            url("postgres://u@h/db?gssencmode=prefer"),
+            "postgres://u@h/db?gssencmode=prefer"
+        );
     }
 
     #[test]
