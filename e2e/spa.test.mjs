@@ -190,6 +190,72 @@ test('an admin sees the settings; the language switches to English and back', as
   await context.close();
 });
 
+async function call(token, method, path, body) {
+  const r = await fetch(`${BASE}${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: r.status === 204 ? null : await r.json() };
+}
+
+test('a reply shows its delivery as the connector reports it: a clock, one tick, two, read; a failure with a Retry', async () => {
+  const admin = await apiToken('admin@demo.local', 'admin-demo');
+  const operator = await apiToken('operator@demo.local', 'operator-demo');
+  const { body: token } = await call(admin, 'POST', '/api/v1/api-tokens', { name: 'browser connector', scopes: ['inbound'] });
+  const channel = (await api(admin, '/api/v1/channels')).items[0].id;
+  const { body: lead } = await call(token.token, 'POST', '/api/v1/inbound',
+    { channel_id: channel, client: { external_id: 'ticks-chat', name: 'Галочкин Тест' }, message: { text: 'Дошло?' } });
+  const { status, body: reply } = await call(operator, 'POST', `/api/v1/dialogs/${lead.dialog_id}/messages`, { text: 'Проверяем доставку' });
+  assert.equal(status, 201);
+
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  await login(page, 'operator@demo.local', 'operator-demo');
+  await page.goto(`${BASE}/chats/all?dialog=${lead.dialog_id}`);
+  const mark = page.locator('[data-testid=message]', { hasText: 'Проверяем доставку' }).locator('[data-testid=delivery]');
+  await mark.waitFor();
+  assert.equal(await mark.getAttribute('data-status'), 'pending');
+  // Each report reaches the open chat live.
+  for (const [reported, text] of [['sent', '✓'], ['delivered', '✓✓'], ['read', '✓✓']]) {
+    const r = await call(token.token, 'POST', `/api/v1/messages/${reply.id}/delivery`, { status: reported });
+    assert.equal(r.status, 200);
+    await page.waitForFunction(([status]) => document.querySelector('[data-testid=delivery][data-status]') &&
+      [...document.querySelectorAll('[data-testid=delivery]')].some((m) => m.dataset.status === status), [reported]);
+    assert.equal(await mark.textContent(), text);
+  }
+  assert.equal(await mark.getAttribute('title'), 'Прочитано');
+  await page.screenshot({ path: `${ARTIFACTS}chat-ticks.png` });
+  // A reply the channel refused: the reason, and Retry makes it pending again.
+  const { body: second } = await call(operator, 'POST', `/api/v1/dialogs/${lead.dialog_id}/messages`, { text: 'Второй ответ' });
+  await call(token.token, 'POST', `/api/v1/messages/${second.id}/delivery`, { status: 'failed', reason: 'окно 24 часа закрыто' });
+  const failed = page.locator('[data-testid=message]', { hasText: 'Второй ответ' });
+  await failed.locator('[data-testid=delivery][data-status=failed]').waitFor();
+  assert.ok((await failed.textContent()).includes('окно 24 часа закрыто'));
+  await page.screenshot({ path: `${ARTIFACTS}chat-failed.png` });
+  await failed.locator('[data-testid=delivery-retry]').click();
+  await failed.locator('[data-testid=delivery][data-status=pending]').waitFor();
+  await context.close();
+});
+
+test('an admin subscribes a webhook in Settings and sees its secret once', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  await login(page, 'admin@demo.local', 'admin-demo');
+  await page.click('a[href="/settings"]');
+  await page.waitForSelector('[data-testid=webhooks]');
+  await page.fill('[data-testid=webhook-url]', 'http://127.0.0.1:9/hook');
+  await page.click('[data-testid=webhooks] button[type=submit]');
+  await page.waitForSelector('[data-testid=webhook-secret]');
+  assert.match(await page.textContent('[data-testid=webhook-secret]'), /^whsec_/);
+  await page.waitForSelector('[data-testid=webhook]');
+  assert.ok((await page.textContent('[data-testid=webhook]')).includes('message.created'));
+  await page.locator('[data-testid=webhooks]').screenshot({ path: `${ARTIFACTS}settings-webhooks.png` });
+  // It leaves no subscription behind for the other tests.
+  await page.locator('[data-testid=webhook] button', { hasText: 'Удалить' }).click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=webhook]'));
+  await context.close();
+});
+
 test('the session lives in an HttpOnly cookie: no token for scripts or URLs; logout ends it', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
   const page = watch(await context.newPage());

@@ -4,7 +4,9 @@
 bin=${DIALOGDESK_BIN:-${CARGO_TARGET_DIR:-target}/debug/dialogdesk}
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+# Webhook receivers of the tests listen on loopback.
 DATABASE_URL="sqlite://$work/demo.db" DIALOGDESK_DATA_DIR="$work" DIALOGDESK_SPA_DIR=frontend/dist \
+  DIALOGDESK_WEBHOOK_ALLOW_PRIVATE=1 \
   "$bin" serve --demo --bind 127.0.0.1:0 > "$work/server.log" 2>&1 &
 server=$!
 url=

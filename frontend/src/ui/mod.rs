@@ -13,3 +13,4 @@ pub mod login;
 pub mod records;
 pub mod settings;
 pub mod user_data;
+pub mod webhooks;

@@ -1,4 +1,5 @@
-//! Settings for admins: operators, channels, flows and steps, tags, API tokens.
+//! Settings for admins: operators, channels, flows and steps, tags, API tokens,
+//! webhooks.
 
 use super::api::{self, Method};
 use super::ctx::{t, tnow};
@@ -284,6 +285,7 @@ pub fn Settings() -> impl IntoView {
                     <button class="primary" type="submit">{t("common.create")}</button>
                 </form>
             </section>
+            <super::webhooks::Webhooks/>
         </div>
     }
 }
