@@ -96,6 +96,7 @@ openapi:
 # on SQLite); the seeded databases are kept for the next run.
 bench: setup spa
 	$(CARGO) bench -p dialogdesk-api --bench fanout
+	$(CARGO) bench -p dialogdesk-api --bench webhooks
 	BENCH_BACKEND=postgres $(CARGO) bench -p dialogdesk-api --bench scale
 	BENCH_BACKEND=sqlite $(CARGO) bench -p dialogdesk-api --bench scale
 	@echo "SPA release bundle:"

@@ -23,6 +23,8 @@ pub struct Received {
     pub body: String,
     /// The body, parsed.
     pub envelope: Value,
+    /// When it arrived.
+    pub arrived: std::time::SystemTime,
 }
 
 #[derive(Default)]
@@ -58,6 +60,7 @@ async fn receive(req: HttpRequest, body: web::Bytes, state: web::Data<State>) ->
         signature: header("webhook-signature"),
         envelope: serde_json::from_str(&body).unwrap_or(Value::Null),
         body,
+        arrived: std::time::SystemTime::now(),
     });
     let status = lock(&state.answers).pop_front().unwrap_or(200);
     let mut answer = HttpResponse::build(
@@ -107,6 +110,11 @@ impl Receiver {
     /// Every request so far.
     pub fn received(&self) -> Vec<Received> {
         lock(&self.state.received).clone()
+    }
+
+    /// How many requests so far.
+    pub fn count(&self) -> usize {
+        lock(&self.state.received).len()
     }
 
     /// Waits until `check` holds for what was received, up to `wait`;
