@@ -1,10 +1,7 @@
 //! What the benchmarks share: the real server on a free loopback port, a
 //! login, percentiles.
 
-#![allow(
-    dead_code,
-    reason = "each bench uses a different part of this module"
-)]
+#![allow(dead_code, reason = "each bench uses a different part of this module")]
 
 use dialogdesk_api::live::slots::StreamCaps;
 use dialogdesk_api::{ApiConfig, Application};
