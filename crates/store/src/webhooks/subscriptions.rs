@@ -27,8 +27,9 @@ pub struct NewWebhook {
 /// receivers can switch without losing events.
 pub const ROTATION_OVERLAP_HOURS: i64 = 24;
 
-/// A subscription row.
-#[derive(Queryable)]
+/// A subscription row (without the previous secret, which only signs).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = webhooks)]
 struct WebhookRow {
     id: i64,
     url: String,
@@ -41,32 +42,6 @@ struct WebhookRow {
     disabled_reason: Option<String>,
     created_at: NaiveDateTime,
 }
-
-type WebhookColumns = (
-    webhooks::id,
-    webhooks::url,
-    webhooks::events,
-    webhooks::channel_id,
-    webhooks::enabled,
-    webhooks::secret,
-    webhooks::previous_secret_until,
-    webhooks::failing_since,
-    webhooks::disabled_reason,
-    webhooks::created_at,
-);
-
-const WEBHOOK_COLUMNS: WebhookColumns = (
-    webhooks::id,
-    webhooks::url,
-    webhooks::events,
-    webhooks::channel_id,
-    webhooks::enabled,
-    webhooks::secret,
-    webhooks::previous_secret_until,
-    webhooks::failing_since,
-    webhooks::disabled_reason,
-    webhooks::created_at,
-);
 
 impl WebhookRow {
     /// The previous secret signs until then; a past time is shown as none.
@@ -143,7 +118,7 @@ fn check_channel(conn: &mut crate::DbConnection, channel: Option<ChannelId>) -> 
 fn load(conn: &mut crate::DbConnection, id: WebhookId) -> StoreResult<WebhookRow> {
     webhooks::table
         .find(id.0)
-        .select(WEBHOOK_COLUMNS)
+        .select(WebhookRow::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| StoreError::not_found("webhook", id.0))
@@ -177,7 +152,7 @@ impl Store {
         self.read("webhooks", |conn| {
             let rows: Vec<WebhookRow> = webhooks::table
                 .order_by(webhooks::id)
-                .select(WEBHOOK_COLUMNS)
+                .select(WebhookRow::as_select())
                 .load(conn)?;
             Ok(rows.into_iter().map(WebhookRow::into_wire).collect())
         })
