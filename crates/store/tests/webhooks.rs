@@ -163,8 +163,34 @@ fn the_log_keeps_thirty_days(db: &TestDb) {
     );
 }
 
+fn an_outcome_for_a_deleted_subscription_is_dropped(db: &TestDb) {
+    let c = catalog(&db.store);
+    subscribe(db);
+    subscribe(db);
+    lead_says(&db.store, c.whatsapp, "chat-d", "D", None, "hi");
+    let claimed = db
+        .store
+        .claim_webhook_deliveries(10, Duration::from_secs(30))
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    db.store
+        .delete_webhook(WebhookId(claimed[0].webhook_id))
+        .unwrap();
+    // The other outcome of the batch is still recorded.
+    let done: Vec<_> = claimed.iter().map(|c| outcome(c, true)).collect();
+    db.store
+        .record_webhook_attempts(&done, &RetryPolicy::default())
+        .unwrap();
+    let (attempts, _) = db
+        .store
+        .webhook_attempts(WebhookId(claimed[1].webhook_id), None, 10)
+        .unwrap();
+    assert_eq!(attempts.len(), 1);
+}
+
 dialogdesk_testkit::on_both_backends!(
     db =>
     a_dialogs_events_are_claimed_one_at_a_time_in_order,
+    an_outcome_for_a_deleted_subscription_is_dropped,
     the_log_keeps_thirty_days,
 );

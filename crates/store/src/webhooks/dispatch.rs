@@ -258,6 +258,20 @@ impl Store {
             let at = now();
             let at_db = to_db(at);
             let mut disabled = Vec::new();
+            // A subscription deleted while its deliveries were in flight
+            // took them with it: their outcomes have nowhere to go.
+            let ids: Vec<i64> = outcomes.iter().map(|o| o.delivery_id).collect();
+            let still_there: Vec<i64> = webhook_deliveries::table
+                .filter(webhook_deliveries::id.eq_any(&ids))
+                .select(webhook_deliveries::id)
+                .load(conn)?;
+            let outcomes: Vec<&AttemptOutcome> = outcomes
+                .iter()
+                .filter(|o| still_there.contains(&o.delivery_id))
+                .collect();
+            if outcomes.is_empty() {
+                return Ok(disabled);
+            }
             let attempts: Vec<_> = outcomes
                 .iter()
                 .map(|o| {
@@ -305,7 +319,7 @@ impl Store {
                 .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
                 .execute(conn)?;
             }
-            for failed in outcomes.iter().filter(|o| o.error.is_some()) {
+            for failed in outcomes.iter().copied().filter(|o| o.error.is_some()) {
                 let target = webhook_deliveries::table.find(failed.delivery_id);
                 match policy.retry_after(failed.attempt) {
                     Some(wait) => diesel::update(target)
@@ -324,7 +338,7 @@ impl Store {
                 };
                 // A success in this same batch keeps the subscription
                 // healthy.
-                if succeeded_for(outcomes, failed.webhook_id) {
+                if succeeded_for(&outcomes, failed.webhook_id) {
                     continue;
                 }
                 let since: Option<Option<NaiveDateTime>> = webhooks::table
@@ -366,7 +380,7 @@ impl Store {
     }
 }
 
-fn succeeded_for(outcomes: &[AttemptOutcome], webhook: i64) -> bool {
+fn succeeded_for(outcomes: &[&AttemptOutcome], webhook: i64) -> bool {
     outcomes
         .iter()
         .any(|o| o.webhook_id == webhook && o.error.is_none())
