@@ -131,6 +131,11 @@ test('an operator works a dialog: tabs and counts, User Data save, live counts',
   for (const kind of ['status_changed', 'step_changed', 'assignee_changed', 'tags_changed']) {
     assert.ok(entries.some((c) => c.includes(kind)), `the timeline shows ${kind}: ${entries}`);
   }
+  // In words: no stored code (set_by_hand, operator_message) and no bare id.
+  const timelineText = await page.textContent('[data-testid=timeline]');
+  assert.doesNotMatch(timelineText, /[a-z]+_[a-z]+/, timelineText);
+  assert.ok(timelineText.includes('вручную'), timelineText);
+  await page.locator('aside').screenshot({ path: `${ARTIFACTS}chats-timeline.png` });
   await context.close();
 });
 

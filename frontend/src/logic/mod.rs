@@ -4,4 +4,5 @@
 pub mod format;
 pub mod i18n;
 pub mod sort;
+pub mod timeline;
 pub mod url;

@@ -5,11 +5,9 @@ use super::api;
 use super::browser::js_sys_offset;
 use super::catalog::Catalog;
 use super::ctx::{ctx, t, tnow};
-use crate::logic::format;
+use crate::logic::{format, timeline};
 use dialogdesk_domain::wire::{DialogListItem, SettingsBody};
-use dialogdesk_domain::{
-    Author, FlowId, OperatorId, Status, StepId, TagId, TimelineChange, TimelineEvent,
-};
+use dialogdesk_domain::{Author, FlowId, OperatorId, Status, StepId, TagId, TimelineEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -238,11 +236,12 @@ pub fn UserData(
                 <ol class="timeline" data-testid="timeline">
                     {move || timeline.get().into_iter().rev().take(50).map(|e| {
                         let when = format::date_time(ctx.lang.get(), format::local(e.at, offset));
-                        let what = match &e.change {
-                            TimelineChange::Status { from, to } => format!("{} → {}", tnow(&format!("status.{from}")), tnow(&format!("status.{to}"))),
-                            TimelineChange::Message { .. } => String::new(),
-                            _ => e.reason.clone(),
-                        };
+                        let names = catalog.get();
+                        let what = timeline::what(ctx.lang.get(), &e, &timeline::Names {
+                            operators: &names.operators,
+                            flows: &names.flows,
+                            tags: &names.tags,
+                        });
                         view! {
                             <li class=format!("ev {}", e.kind)>
                                 <span class="what">{tnow(&format!("event.{}", e.kind))}</span>
