@@ -261,6 +261,28 @@ test('an admin subscribes a webhook in Settings and sees its secret once', async
   await context.close();
 });
 
+test('the status tabs are a tablist the keyboard walks', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  await login(page, 'operator@demo.local', 'operator-demo');
+  assert.equal(await page.getAttribute('nav.tabs', 'role'), 'tablist');
+  assert.equal(await page.getAttribute('nav.tabs', 'aria-label'), 'Диалоги по статусам');
+  assert.equal(await page.getAttribute('[data-testid=tab-all]', 'aria-selected'), 'true');
+  assert.equal(await page.getAttribute('[data-testid=tab-auto]', 'tabindex'), '-1', 'one tab in the Tab order');
+  await page.focus('[data-testid=tab-all]');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForURL(/\/chats\/favourites/);
+  await page.keyboard.press('ArrowDown');
+  await page.waitForURL(/\/chats\/auto/);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'tab-auto');
+  assert.equal(await page.getAttribute('[data-testid=tab-auto]', 'aria-selected'), 'true');
+  await page.keyboard.press('End');
+  await page.waitForURL(/\/chats\/finished/);
+  await page.keyboard.press('ArrowDown');
+  await page.waitForURL(/\/chats\/all/);
+  await context.close();
+});
+
 test('the session lives in an HttpOnly cookie: no token for scripts or URLs; logout ends it', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
   const page = watch(await context.newPage());

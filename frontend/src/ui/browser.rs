@@ -28,3 +28,15 @@ pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     link.click();
     web_sys::Url::revoke_object_url(&url).map_err(fail)
 }
+
+/// Moves keyboard focus to the element that matches `selector`, if any.
+pub fn focus(selector: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}

@@ -338,7 +338,12 @@ fn message_view(
         MessageKind::Video => view! { <video controls src=url></video> }.into_any(),
         _ => view! { <a href=url target="_blank" rel="noopener">{t("chats.media")}</a> }.into_any(),
     });
-    let placeholder = (safe_url.is_none() && m.text.is_empty()).then(|| format!("[{}]", m.kind));
+    // A media message whose file the channel did not pass on: what it was,
+    // in words (never a code like "[voice]").
+    let kind_key = format!("kind.{}", m.kind);
+    let placeholder = (safe_url.is_none() && m.text.is_empty()).then(|| {
+        view! { <span class="media-missing" data-testid="media-missing">{move || tnow(&kind_key)}</span> }
+    });
     view! {
         <div class=format!("msg {who}") data-testid="message">
             <span class="author">{move || tnow(&format!("author.{who}"))}</span>

@@ -2,7 +2,7 @@
 //! active tab (search, filters, sort, infinite scroll), and the open chat.
 
 use super::api::{self, Method};
-use super::browser::js_sys_offset;
+use super::browser::{focus, js_sys_offset};
 use super::catalog::{load_catalog, Catalog};
 use super::chat::ChatPanel;
 use super::ctx::{ctx, t, tnow};
@@ -311,11 +311,35 @@ pub fn Chats() -> impl IntoView {
     }
 }
 
+/// The tab `step` places after `from` (wrapping), for arrow keys.
+fn tab_after(from: View, step: isize) -> View {
+    let all = View::ALL;
+    let at = all.iter().position(|v| *v == from).unwrap_or(0) as isize;
+    let n = all.len() as isize;
+    all[((at + step) % n + n) as usize % all.len()]
+}
+
+/// The status tabs: a WAI-ARIA tablist. Only the current tab is in the
+/// Tab order; arrow keys (and Home/End) move to another tab and open it.
 #[component]
 fn Tabs(view: Memo<View>, counts: RwSignal<Option<Counts>>) -> impl IntoView {
     let ctx = ctx();
+    let navigate = use_navigate();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let now = view.get_untracked();
+        let next = match ev.key().as_str() {
+            "ArrowDown" | "ArrowRight" => tab_after(now, 1),
+            "ArrowUp" | "ArrowLeft" => tab_after(now, -1),
+            "Home" => View::ALL[0],
+            "End" => View::ALL[View::ALL.len() - 1],
+            _ => return,
+        };
+        ev.prevent_default();
+        navigate(&chats_path(next, None), Default::default());
+        focus(&format!("[data-testid=tab-{}]", next.as_str()));
+    };
     view! {
-        <nav class="tabs" aria-label="status">
+        <nav class="tabs" role="tablist" aria-orientation="vertical" aria-label=t("chats.tabs") on:keydown=on_key>
             {View::ALL.iter().map(|v| {
                 let v = *v;
                 let label_key = format!("tab.{}", v.as_str());
@@ -325,6 +349,8 @@ fn Tabs(view: Memo<View>, counts: RwSignal<Option<Counts>>) -> impl IntoView {
                 let count = move || counts.get().map(|c| (c.of_view(v), c.capped && v != View::Favourites));
                 view! {
                     <a href=chats_path(v, None) class:active=move || view.get() == v
+                        role="tab" aria-selected=move || (view.get() == v).to_string()
+                        tabindex=move || if view.get() == v { "0" } else { "-1" }
                         title=move || tnow(&hint_key) data-testid=format!("tab-{}", v.as_str())>
                         <span class="tab-name">{move || tnow(&label_key)}</span>
                         <span class="count" data-testid=format!("count-{}", v.as_str())>
