@@ -261,6 +261,30 @@ test('an admin subscribes a webhook in Settings and sees its secret once', async
   await context.close();
 });
 
+test('an admin renames a tag and a step; a channel that has dialogs is kept, and the page says why', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  await login(page, 'admin@demo.local', 'admin-demo');
+  await page.click('a[href="/settings"]');
+  await page.waitForSelector('.settings .flow li');
+  const answer = (text) => page.once('dialog', (d) => d.accept(text));
+  const tags = page.locator('.settings section', { hasText: 'Теги' }).locator('li');
+  answer('Очень горячий');
+  await tags.first().locator('button', { hasText: 'Переименовать' }).click();
+  await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Очень горячий'));
+  const step = page.locator('.settings .flow li').first();
+  answer('Первое касание');
+  await step.locator('button', { hasText: 'Переименовать' }).click();
+  await page.waitForFunction(() => document.querySelector('.settings .flow li').textContent.includes('Первое касание'));
+  // The demo's channels all have dialogs: deleting one is refused with the reason.
+  await page.locator('[data-testid=channel]').first().locator('button', { hasText: 'Удалить' }).click();
+  await page.waitForSelector('.settings .error');
+  assert.match(await page.textContent('.settings .error'), /dialogs/);
+  assert.ok(await page.locator('[data-testid=channel]').count() >= 1);
+  await page.screenshot({ path: `${ARTIFACTS}settings-renamed.png`, fullPage: true });
+  await context.close();
+});
+
 test('the status tabs are a tablist the keyboard walks', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
   const page = watch(await context.newPage());

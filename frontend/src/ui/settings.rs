@@ -5,8 +5,8 @@ use super::api::{self, Method};
 use super::ctx::{t, tnow};
 use dialogdesk_domain::wire::{
     ApiToken, CreateChannelBody, CreateFlowBody, CreateOperatorBody, CreateTagBody,
-    CreateTokenBody, CreatedToken, Items, PasswordBody, StepBody, StepOrderBody,
-    UpdateOperatorBody, UpdateStepBody,
+    CreateTokenBody, CreatedToken, Items, PasswordBody, RenameBody, StepBody, StepOrderBody,
+    UpdateChannelBody, UpdateOperatorBody, UpdateStepBody, UpdateTagBody,
 };
 use dialogdesk_domain::{
     Channel, ChannelKind, FinishStatus, Flow, Operator, Role, Scope, StepId, Tag,
@@ -80,6 +80,22 @@ pub fn Settings() -> impl IntoView {
             reload();
         });
     };
+    // Renames through the browser's prompt, as the password reset asks:
+    // `make` turns the new name into the change's body.
+    let rename = move |path: String, current: String, make: fn(String) -> Value| {
+        let asked = web_sys::window().and_then(|w| {
+            w.prompt_with_message_and_default(&tnow("settings.new_name"), &current)
+                .ok()
+                .flatten()
+        });
+        if let Some(name) = asked
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty() && *n != current)
+        {
+            act(Method::Patch, path, make(name));
+        }
+    };
+    let delete = move |path: String| act(Method::Delete, path, Value::Null);
     // A new token's secret is shown once, so its answer is read.
     let create_token = move |request: CreateTokenBody| {
         spawn_local(async move {
@@ -167,7 +183,20 @@ pub fn Settings() -> impl IntoView {
             <section>
                 <h2>{t("settings.channels")}</h2>
                 <ul class="plain">
-                    {move || data.get().channels.into_iter().map(|c| view! { <li><span class=format!("channel ch-{}", c.kind.as_str())>{c.kind.as_str()}</span>" "{c.name}</li> }).collect_view()}
+                    {move || data.get().channels.into_iter().map(|c| {
+                        let id = c.id.0;
+                        let name = c.name.clone();
+                        // A channel with dialogs cannot go (409, and the
+                        // page says so): its dialogs keep pointing at it.
+                        view! {
+                            <li data-testid="channel">
+                                <span class=format!("channel ch-{}", c.kind.as_str())>{c.kind.as_str()}</span>" "{c.name}" "
+                                <button class="ghost" on:click=move |_| rename(format!("/api/v1/channels/{id}"), name.clone(),
+                                    |name| body(&UpdateChannelBody { name: Some(name), ..Default::default() }))>{t("settings.rename")}</button>
+                                <button class="ghost" on:click=move |_| delete(format!("/api/v1/channels/{id}"))>{t("common.delete")}</button>
+                            </li>
+                        }
+                    }).collect_view()}
                 </ul>
                 <form class="inline" on:submit=move |ev| { ev.prevent_default(); act(Method::Post, "/api/v1/channels".into(), body(&CreateChannelBody { kind: ch_kind.get().parse().unwrap_or(ChannelKind::Whatsapp), name: ch_name.get() })); }>
                     <select aria-label=t("settings.kind") on:change=input(ch_kind)>
@@ -186,16 +215,23 @@ pub fn Settings() -> impl IntoView {
                     let new_step = RwSignal::new(String::new());
                     view! {
                         <div class="flow">
-                            <h3>{flow.name}</h3>
+                            <h3>{flow.name.clone()}" "
+                                <button class="ghost" on:click=move |_| rename(format!("/api/v1/flows/{flow_id}"), flow.name.clone(),
+                                    |name| body(&RenameBody { name }))>{t("settings.rename")}</button>
+                            </h3>
                             <ol>
                                 {flow.steps.into_iter().enumerate().map(|(i, step)| {
                                     let step_id = step.id.0;
                                     let up = order.clone();
                                     let down = order.clone();
                                     let last = order.len() - 1;
+                                    let step_name = step.name.clone();
                                     view! {
                                         <li>
                                             {step.name}" "
+                                            <button class="ghost" on:click=move |_| rename(format!("/api/v1/flows/{flow_id}/steps/{step_id}"), step_name.clone(),
+                                                |name| body(&UpdateStepBody { name: Some(name), ..Default::default() }))>{t("settings.rename")}</button>
+                                            <button class="ghost" on:click=move |_| delete(format!("/api/v1/flows/{flow_id}/steps/{step_id}"))>{t("common.delete")}</button>
                                             <select aria-label="finish status" on:change=move |ev| act(Method::Patch, format!("/api/v1/flows/{flow_id}/steps/{step_id}"), body(&UpdateStepBody { finish_status: event_target_value(&ev).parse().ok(), ..Default::default() }))>
                                                 {FinishStatus::ALL.iter().map(|f| view! {
                                                     <option value=f.as_str() selected=*f == step.finish_status>{move || tnow(&format!("finish.{}", f.as_str()))}</option>
@@ -233,7 +269,9 @@ pub fn Settings() -> impl IntoView {
                         let id = tag.id.0;
                         view! {
                             <li>
-                                <span class="tag" style=format!("--tag:{}", tag.color)>{tag.name}</span>
+                                <span class="tag" style=format!("--tag:{}", tag.color)>{tag.name.clone()}</span>
+                                <button class="ghost" on:click=move |_| rename(format!("/api/v1/tags/{id}"), tag.name.clone(),
+                                    |name| body(&UpdateTagBody { name: Some(name), ..Default::default() }))>{t("settings.rename")}</button>
                                 <button class="ghost" on:click=move |_| {
                                     spawn_local(async move {
                                         if let Err(e) = api::send_empty(Method::Delete, &format!("/api/v1/tags/{id}"), None::<&()>).await { error.set(Some(e.message)); }
