@@ -107,6 +107,25 @@ mod tests {
         }
     }
 
+    /// Every `aria-label` and `title` of the components goes through the
+    /// translations: a literal one would speak English to a Russian screen
+    /// reader.
+    #[test]
+    fn no_component_has_a_literal_label_or_title() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        for entry in std::fs::read_dir(ui).unwrap() {
+            let path = entry.unwrap().path();
+            let source = std::fs::read_to_string(&path).unwrap();
+            for literal in ["aria-label=\"", "title=\""] {
+                assert!(
+                    !source.contains(literal),
+                    "{}: a literal {literal}…\" (use t(…))",
+                    path.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn russian_when_the_browser_prefers_it() {
         assert_eq!(Lang::from_browser(&["ru-RU".into(), "en".into()]), Lang::Ru);

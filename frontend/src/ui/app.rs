@@ -67,7 +67,7 @@ fn Shell() -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="brand">"dialogdesk"</span>
-            <nav aria-label="main">
+            <nav aria-label=t("nav.main")>
                 <A href="/chats/all">{t("nav.chats")}</A>
                 <Show when=move || role().includes(Role::Head)>
                     <A href="/records" attr:title=t("nav.records.path")>{t("nav.records")}</A>

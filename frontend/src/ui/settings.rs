@@ -232,7 +232,7 @@ pub fn Settings() -> impl IntoView {
                                             <button class="ghost" on:click=move |_| rename(format!("/api/v1/flows/{flow_id}/steps/{step_id}"), step_name.clone(),
                                                 |name| body(&UpdateStepBody { name: Some(name), ..Default::default() }))>{t("settings.rename")}</button>
                                             <button class="ghost" on:click=move |_| delete(format!("/api/v1/flows/{flow_id}/steps/{step_id}"))>{t("common.delete")}</button>
-                                            <select aria-label="finish status" on:change=move |ev| act(Method::Patch, format!("/api/v1/flows/{flow_id}/steps/{step_id}"), body(&UpdateStepBody { finish_status: event_target_value(&ev).parse().ok(), ..Default::default() }))>
+                                            <select aria-label=t("settings.finish_status") on:change=move |ev| act(Method::Patch, format!("/api/v1/flows/{flow_id}/steps/{step_id}"), body(&UpdateStepBody { finish_status: event_target_value(&ev).parse().ok(), ..Default::default() }))>
                                                 {FinishStatus::ALL.iter().map(|f| view! {
                                                     <option value=f.as_str() selected=*f == step.finish_status>{move || tnow(&format!("finish.{}", f.as_str()))}</option>
                                                 }).collect_view()}
