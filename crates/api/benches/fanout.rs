@@ -18,8 +18,7 @@
 mod common;
 
 use common::percentile;
-use dialogdesk_domain::{ChannelKind, Email, Label, MessageKind, PersonName, Phone, Role};
-use dialogdesk_store::catalog::NewOperator;
+use dialogdesk_domain::{Label, MessageKind, Phone};
 use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
 use dialogdesk_store::Store;
 use dialogdesk_testkit::db::ThrowAway;
@@ -36,17 +35,7 @@ type Arrivals = Arc<Mutex<HashMap<i64, Vec<Instant>>>>;
 
 async fn run(label: &str, url: &str) {
     let store = Store::open(url).unwrap();
-    store
-        .create_operator(NewOperator {
-            name: PersonName::parse("Bench").unwrap(),
-            email: Email::parse("bench@bench.local").unwrap(),
-            role: Role::Admin,
-            password: "bench-password".into(),
-        })
-        .unwrap();
-    let channel = store
-        .create_channel(ChannelKind::Web, &Label::parse("Site").unwrap())
-        .unwrap();
+    let channel = common::admin_and_channel(&store);
     let tag = store
         .create_tag(
             &Label::parse("VIP").unwrap(),

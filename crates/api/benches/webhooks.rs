@@ -21,10 +21,7 @@
 mod common;
 
 use common::percentile;
-use dialogdesk_domain::{
-    ChannelKind, Email, Label, MessageKind, PersonName, Role, WebhookEventType,
-};
-use dialogdesk_store::catalog::NewOperator;
+use dialogdesk_domain::{MessageKind, WebhookEventType};
 use dialogdesk_store::dialogs::{Inbound, InboundClient, NewMessage};
 use dialogdesk_store::webhooks::subscriptions::NewWebhook;
 use dialogdesk_store::Store;
@@ -91,18 +88,7 @@ async fn run(label: &str, backend: Backend, subscriptions: usize, report: &mut S
         return;
     };
     let store = Store::open(&database.url).unwrap();
-    store
-        .create_operator(NewOperator {
-            name: PersonName::parse("Bench").unwrap(),
-            email: Email::parse("bench@bench.local").unwrap(),
-            role: Role::Admin,
-            password: "bench-password".into(),
-        })
-        .unwrap();
-    let channel = store
-        .create_channel(ChannelKind::Web, &Label::parse("Site").unwrap())
-        .unwrap()
-        .id;
+    let channel = common::admin_and_channel(&store).id;
     let receiver = Receiver::start(&[]);
     for _ in 0..subscriptions {
         store

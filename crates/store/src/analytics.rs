@@ -244,10 +244,14 @@ fn taken_from(
         "SELECT {operator} AS operator_id, {day} AS day, CAST({count} AS BIGINT) AS taken \
          FROM {rows} AND {at} >= :from AND {at} < :to GROUP BY 1, 2"
     );
-    let query = diesel::sql_query(numbered(&sql, &[":offset", ":from", ":to"], conn))
-        .bind::<Text, _>(format!("{offset:+} minutes"))
-        .bind::<Timestamp, _>(from)
-        .bind::<Timestamp, _>(to);
+    let query = diesel::sql_query(crate::db::numbered(
+        &sql,
+        &[":offset", ":from", ":to"],
+        conn,
+    ))
+    .bind::<Text, _>(format!("{offset:+} minutes"))
+    .bind::<Timestamp, _>(from)
+    .bind::<Timestamp, _>(to);
     Ok(crate::on_backend!(conn, |c| query.load(c))?)
 }
 
@@ -333,7 +337,7 @@ fn replies_in_rollup(
     use diesel::sql_types::Date;
     let sql = "SELECT operator_id, bucket, CAST(SUM(replies) AS BIGINT) AS replies \
                FROM reply_rollup WHERE day >= :first AND day < :end GROUP BY 1, 2";
-    let query = diesel::sql_query(numbered(sql, &[":first", ":end"], conn))
+    let query = diesel::sql_query(crate::db::numbered(sql, &[":first", ":end"], conn))
         .bind::<Date, _>(first)
         .bind::<Date, _>(end);
     Ok(crate::on_backend!(conn, |c| query.load(c))?)
@@ -361,7 +365,7 @@ fn replies_in_messages(
     let sql = "SELECT operator_id, response_seconds FROM messages \
                WHERE author = 'operator' AND operator_id IS NOT NULL \
                  AND sent_at >= :from AND sent_at < :to";
-    let query = diesel::sql_query(numbered(sql, &[":from", ":to"], conn))
+    let query = diesel::sql_query(crate::db::numbered(sql, &[":from", ":to"], conn))
         .bind::<Timestamp, _>(from)
         .bind::<Timestamp, _>(to);
     let rows: Vec<Reply> = crate::on_backend!(conn, |c| query.load(c))?;
@@ -412,7 +416,7 @@ fn response_at_rank(
                  AND sent_at >= :from AND sent_at < :to \
                ORDER BY response_seconds LIMIT 1 OFFSET :skip";
     let skip = rank - before - 1;
-    let query = diesel::sql_query(numbered(
+    let query = diesel::sql_query(crate::db::numbered(
         sql,
         &[":operator", ":lower", ":upper", ":from", ":to", ":skip"],
         conn,
@@ -429,21 +433,6 @@ fn response_at_rank(
             "the reply rollup of operator {operator} disagrees with the replies"
         ))
     })
-}
-
-/// `sql` with its `:name` parameters, given in the order they appear in it
-/// and are bound (SQLite numbers `?` by position),
-/// written as the backend wants them (`$1…` on PostgreSQL, `?` on SQLite).
-fn numbered(sql: &str, names: &[&str], conn: &DbConnection) -> String {
-    let mut sql = sql.to_owned();
-    for (n, name) in names.iter().enumerate() {
-        let mark = match conn {
-            DbConnection::Pg(_) => format!("${}", n + 1),
-            DbConnection::Sqlite(_) => "?".to_owned(),
-        };
-        sql = sql.replace(name, &mark);
-    }
-    sql
 }
 
 /// The stats of one operator, created empty on first use.

@@ -31,6 +31,22 @@ macro_rules! on_backend {
     };
 }
 
+/// `sql` with its `:name` parameters written as the backend wants them:
+/// `$1…` on PostgreSQL, `?1…` on SQLite, numbered by their place in `names`,
+/// which is the order they are bound in. A name may appear more than once
+/// and is bound once.
+pub(crate) fn numbered(sql: &str, names: &[&str], conn: &DbConnection) -> String {
+    let mut sql = sql.to_owned();
+    for (n, name) in names.iter().enumerate() {
+        let mark = match conn {
+            DbConnection::Pg(_) => format!("${}", n + 1),
+            DbConnection::Sqlite(_) => format!("?{}", n + 1),
+        };
+        sql = sql.replace(name, &mark);
+    }
+    sql
+}
+
 /// Which database a URL names.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseTarget {

@@ -44,6 +44,22 @@ pub async fn login(http: &reqwest::Client, base: &str, email: &str, password: &s
     login["access_token"].as_str().unwrap().to_owned()
 }
 
+/// An admin and a web channel on a fresh bench database; the channel.
+pub fn admin_and_channel(store: &Store) -> dialogdesk_domain::Channel {
+    use dialogdesk_domain::{ChannelKind, Email, Label, PersonName, Role};
+    store
+        .create_operator(dialogdesk_store::catalog::NewOperator {
+            name: PersonName::parse("Bench").unwrap(),
+            email: Email::parse("bench@bench.local").unwrap(),
+            role: Role::Admin,
+            password: "bench-password".into(),
+        })
+        .unwrap();
+    store
+        .create_channel(ChannelKind::Web, &Label::parse("Site").unwrap())
+        .unwrap()
+}
+
 /// The `p` quantile of samples sorted ascending.
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]

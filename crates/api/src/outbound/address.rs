@@ -8,7 +8,7 @@
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::Url;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// Whether an address is loopback, private, link-local, shared (CGNAT),
 /// unspecified, broadcast or multicast: not a place on the internet.
@@ -26,7 +26,6 @@ pub fn is_private(ip: IpAddr) -> bool {
                 // Unique local fc00::/7, link-local fe80::/10.
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || v6 == Ipv6Addr::LOCALHOST
         }
     }
 }
@@ -58,8 +57,11 @@ pub async fn check_url(url: &str, allow_private: bool) -> Result<Url, String> {
     let Some(host) = parsed.host_str().filter(|h| !h.is_empty()) else {
         return Err("the URL has no host".into());
     };
-    if url.len() > 2_000 {
-        return Err("must be at most 2,000 characters".into());
+    if url.chars().count() > dialogdesk_domain::wire::limits::URL {
+        return Err(format!(
+            "must be at most {} characters",
+            dialogdesk_domain::wire::limits::URL
+        ));
     }
     if allow_private {
         return Ok(parsed);

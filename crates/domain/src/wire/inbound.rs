@@ -14,8 +14,10 @@ pub mod limits {
     pub const TEXT: usize = 4096;
     /// A channel's id of a lead or a message.
     pub const EXTERNAL_ID: usize = 256;
-    /// A media or avatar URL (http or https only).
+    /// A media, avatar or webhook URL (http or https only).
     pub const URL: usize = 2048;
+    /// Why a channel refused a message (a delivery report).
+    pub const DELIVERY_REASON: usize = 500;
 }
 
 /// Reads a text that may be absent or `null` as empty: a voice note or a

@@ -11,9 +11,6 @@ use dialogdesk_domain::wire::{self, DeliveryReport};
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 
-/// The longest failure reason kept.
-const REASON_MAX_CHARS: usize = 500;
-
 /// An operator's message with its dialog's channel and the lead's chat id.
 fn operator_message(
     conn: &mut DbConnection,
@@ -40,13 +37,13 @@ fn operator_message(
     Ok((message, ChannelId(channel), chat))
 }
 
-/// Writes a message's new delivery status with its live event and webhook
-/// event.
+/// Writes a message's new delivery status with its live event, and adds
+/// its webhook event to `outbox` (which the caller writes).
 fn set_delivery(
     conn: &mut DbConnection,
     message: &Message,
-    channel: ChannelId,
     delivery: &Delivery,
+    outbox: &mut Outbox,
 ) -> StoreResult<()> {
     diesel::update(messages::table.find(message.id.0))
         .set((
@@ -67,9 +64,7 @@ fn set_delivery(
         &update,
     )?;
     events.write(conn)?;
-    let mut outbox = Outbox::open(conn, Some(message.dialog_id), channel)?;
-    outbox.add(WebhookEventType::MessageDeliveryUpdated, &update)?;
-    outbox.write(conn)
+    outbox.add(WebhookEventType::MessageDeliveryUpdated, &update)
 }
 
 impl Store {
@@ -89,7 +84,7 @@ impl Store {
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty())
-            .map(|r| r.chars().take(REASON_MAX_CHARS).collect::<String>());
+            .map(str::to_owned);
         self.write("report_delivery", |conn| {
             let (mut message, channel, _) = operator_message(conn, id)?;
             // Replies stored before delivery status was kept count as pending.
@@ -107,7 +102,9 @@ impl Store {
                     .then_some(reason)
                     .flatten(),
             };
-            set_delivery(conn, &message, channel, &delivery)?;
+            let mut outbox = Outbox::open(conn, Some(message.dialog_id), channel)?;
+            set_delivery(conn, &message, &delivery, &mut outbox)?;
+            outbox.write(conn)?;
             message.delivery = Some(delivery);
             Ok(message)
         })
@@ -129,9 +126,9 @@ impl Store {
                 updated_at: from_db(to_db(now())),
                 reason: None,
             };
-            set_delivery(conn, &message, channel, &delivery)?;
-            message.delivery = Some(delivery);
             let mut outbox = Outbox::open(conn, Some(message.dialog_id), channel)?;
+            set_delivery(conn, &message, &delivery, &mut outbox)?;
+            message.delivery = Some(delivery);
             outbox.add(
                 WebhookEventType::MessageCreated,
                 &wire::WebhookMessageCreated {

@@ -107,21 +107,17 @@ fn due_ids(conn: &mut DbConnection, at: NaiveDateTime, max: i64) -> StoreResult<
               WHERE e.state = 'pending' AND e.webhook_id = d.webhook_id \
                 AND e.dialog_id = d.dialog_id AND e.id < d.id) \
         ORDER BY d.next_attempt_at, d.id LIMIT :max";
-    let rows: Vec<Due> = match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(format!(
-            "{} FOR UPDATE OF d SKIP LOCKED",
-            DUE.replacen(":at", "$1", 2).replace(":max", "$2")
-        ))
-        .bind::<diesel::sql_types::Timestamp, _>(at)
-        .bind::<diesel::sql_types::BigInt, _>(max)
-        .load(pg)?,
-        DbConnection::Sqlite(sqlite) => {
-            diesel::sql_query(DUE.replace(":at", "?1").replace(":max", "?2"))
-                .bind::<diesel::sql_types::Timestamp, _>(at)
-                .bind::<diesel::sql_types::BigInt, _>(max)
-                .load(sqlite)?
-        }
+    // Rows another dispatcher holds are skipped, not waited for.
+    let lock = if matches!(conn, DbConnection::Pg(_)) {
+        " FOR UPDATE OF d SKIP LOCKED"
+    } else {
+        ""
     };
+    let sql = crate::db::numbered(&format!("{DUE}{lock}"), &[":at", ":max"], conn);
+    let query = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Timestamp, _>(at)
+        .bind::<diesel::sql_types::BigInt, _>(max);
+    let rows: Vec<Due> = crate::on_backend!(conn, |c| query.load(c))?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 

@@ -54,14 +54,7 @@ impl Store {
         limit: i64,
     ) -> StoreResult<(Vec<WebhookAttempt>, bool)> {
         self.read("webhook_attempts", |conn| {
-            let exists: Option<i64> = webhooks::table
-                .find(webhook.0)
-                .select(webhooks::id)
-                .first(conn)
-                .optional()?;
-            if exists.is_none() {
-                return Err(StoreError::not_found("webhook", webhook.0));
-            }
+            super::subscriptions::load(conn, webhook)?;
             let mut query = webhook_attempts::table
                 .inner_join(webhook_deliveries::table.inner_join(webhook_events::table))
                 .filter(webhook_attempts::webhook_id.eq(webhook.0))
@@ -113,14 +106,7 @@ impl Store {
     /// count of attempts. Returns how many.
     pub fn redeliver_webhook(&self, webhook: WebhookId, what: &Redeliver) -> StoreResult<u64> {
         self.write("redeliver_webhook", |conn| {
-            let exists: Option<i64> = webhooks::table
-                .find(webhook.0)
-                .select(webhooks::id)
-                .first(conn)
-                .optional()?;
-            if exists.is_none() {
-                return Err(StoreError::not_found("webhook", webhook.0));
-            }
+            super::subscriptions::load(conn, webhook)?;
             let at = to_db(now());
             let ids: Vec<i64> = match what {
                 Redeliver::Event(key) => {

@@ -30,7 +30,7 @@ pub const ROTATION_OVERLAP_HOURS: i64 = 24;
 /// A subscription row (without the previous secret, which only signs).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = webhooks)]
-struct WebhookRow {
+pub(super) struct WebhookRow {
     id: i64,
     url: String,
     events: String,
@@ -115,7 +115,21 @@ fn check_channel(conn: &mut crate::DbConnection, channel: Option<ChannelId>) -> 
     Ok(())
 }
 
-fn load(conn: &mut crate::DbConnection, id: WebhookId) -> StoreResult<WebhookRow> {
+/// A change of a subscription: `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = webhooks)]
+struct WebhookChange<'a> {
+    url: Option<&'a str>,
+    events: Option<String>,
+    channel_id: Option<Option<i64>>,
+    enabled: Option<bool>,
+    disabled_reason: Option<Option<String>>,
+    failing_since: Option<Option<NaiveDateTime>>,
+    updated_at: NaiveDateTime,
+}
+
+/// A subscription's row, or `NotFound`.
+pub(super) fn load(conn: &mut crate::DbConnection, id: WebhookId) -> StoreResult<WebhookRow> {
     webhooks::table
         .find(id.0)
         .select(WebhookRow::as_select())
@@ -158,11 +172,6 @@ impl Store {
         })
     }
 
-    /// One subscription.
-    pub fn webhook(&self, id: WebhookId) -> StoreResult<Webhook> {
-        self.read("webhook", |conn| Ok(load(conn, id)?.into_wire()))
-    }
-
     /// Changes a subscription; `url`, when given, already checked by the
     /// caller. Enabling it clears why it was disabled and its failing
     /// streak.
@@ -179,43 +188,19 @@ impl Store {
             if let Some(channel) = change.channel_id {
                 check_channel(conn, channel)?;
             }
-            let target = webhooks::table.find(id.0);
-            let at = to_db(now());
-            diesel::update(target)
-                .set(webhooks::updated_at.eq(at))
+            // Enabling clears why it was disabled and its failing streak.
+            let enabling = change.enabled == Some(true);
+            diesel::update(webhooks::table.find(id.0))
+                .set(WebhookChange {
+                    url: change.url.as_deref(),
+                    events: change.events.as_deref().map(events_to_db),
+                    channel_id: change.channel_id.map(|c| c.map(|c| c.0)),
+                    enabled: change.enabled,
+                    disabled_reason: enabling.then_some(None),
+                    failing_since: enabling.then_some(None),
+                    updated_at: to_db(now()),
+                })
                 .execute(conn)?;
-            if let Some(url) = &change.url {
-                diesel::update(target)
-                    .set(webhooks::url.eq(url))
-                    .execute(conn)?;
-            }
-            if let Some(events) = &change.events {
-                diesel::update(target)
-                    .set(webhooks::events.eq(events_to_db(events)))
-                    .execute(conn)?;
-            }
-            if let Some(channel) = change.channel_id {
-                diesel::update(target)
-                    .set(webhooks::channel_id.eq(channel.map(|c| c.0)))
-                    .execute(conn)?;
-            }
-            match change.enabled {
-                Some(true) => {
-                    diesel::update(target)
-                        .set((
-                            webhooks::enabled.eq(true),
-                            webhooks::disabled_reason.eq(None::<String>),
-                            webhooks::failing_since.eq(None::<NaiveDateTime>),
-                        ))
-                        .execute(conn)?;
-                }
-                Some(false) => {
-                    diesel::update(target)
-                        .set(webhooks::enabled.eq(false))
-                        .execute(conn)?;
-                }
-                None => {}
-            }
             Ok(load(conn, id)?.into_wire())
         })
     }

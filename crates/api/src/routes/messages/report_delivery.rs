@@ -7,7 +7,7 @@ use crate::problem::{ApiError, Problem};
 use crate::routes::{at_most, blocking};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
-use dialogdesk_domain::wire::DeliveryReport;
+use dialogdesk_domain::wire::{limits, DeliveryReport};
 use dialogdesk_domain::{Message, MessageId};
 
 /// The channel connector reports how far an operator's message got:
@@ -38,7 +38,7 @@ pub async fn report_delivery(
     path: web::Path<MessagePath>,
     Json(body): Json<DeliveryReport>,
 ) -> Result<HttpResponse, ApiError> {
-    at_most("reason", body.reason.as_deref(), 500)?;
+    at_most("reason", body.reason.as_deref(), limits::DELIVERY_REASON)?;
     let store = state.store.clone();
     let id = MessageId(path.id);
     let message: Message = blocking(move || store.report_delivery(id, &body)).await?;
