@@ -18,7 +18,7 @@ pub fn parse_stored<T: FromStr<Err = UnknownName>>(text: &str) -> StoreResult<T>
 }
 
 /// A `dialogs` row.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = dialogs)]
 pub struct DialogRow {
     pub id: i64,

@@ -1,14 +1,15 @@
 //! Every change of a dialog: load it, ask the state machine, write the transition
-//! (dialog row, message, tags, timeline, counters, live events) in the caller's transaction.
+//! (dialog row, message, tags, timeline, counters, live events) in the caller's transaction,
+//! staged in a `Writes` with any other changes of its batch.
 
-use super::facets::move_facets;
-use super::{bump_counters, dialog_state};
+use super::dialog_state;
+use super::writes::{DialogUpdate, Ids, IdsWanted, MessageRow, TimelineRow, Writes};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{from_db, now, to_db};
 use crate::webhooks::outbox::Outbox;
-use crate::{live, rollups, DbConnection};
+use crate::{live, DbConnection};
 use chrono::{DateTime, Utc};
 use dialogdesk_domain::machine::TimelineChange;
 use dialogdesk_domain::wire::{self};
@@ -63,198 +64,240 @@ pub fn apply_event(
     // No row lock: write transactions take their turn one at a time
     // (`live::take_write_turn`), so nothing changes the dialog meanwhile.
     let (row, before) = dialog_state(conn, dialog_id)?;
-    let transition = apply(&before, event)?;
-    let after = &transition.after;
-    let at = to_db(event.at);
+    let decided = Decided::new(conn, row, before, event, message)?;
+    let mut ids = Ids::reserve(conn, decided.ids_wanted())?;
+    let mut writes = Writes::open(conn)?;
+    let applied = decided.stage(&mut writes, &mut ids)?;
+    writes.write(conn)?;
+    Ok(applied)
+}
 
-    // What the row says of its last message: the new message's, if any.
-    let mut last_message = LastMessage {
-        at: row.last_message_at,
-        author: row.last_message_author.clone(),
-        kind: row.last_message_kind.clone(),
-        text: row.last_message_text.clone(),
-        awaiting_reply_since: row.awaiting_reply_since,
-    };
-    let stored = match (message, &transition.timeline.last()) {
-        (Some(m), Some(TimelineChange::Message { author, kind, .. })) => {
-            let (awaiting_reply_since, response_seconds) = turn_after(
-                row.awaiting_reply_since,
-                *author,
-                m.operator_id,
-                to_db(m.sent_at),
-            );
-            // An operator's message waits for the channel connector to
-            // report how far it got.
-            let delivery = (*author == Author::Operator).then(|| Delivery {
-                status: DeliveryStatus::Pending,
-                updated_at: from_db(to_db(now())),
-                reason: None,
-            });
-            let id: i64 = diesel::insert_into(messages::table)
-                .values((
-                    messages::delivery_status.eq(delivery.as_ref().map(|d| d.status.as_str())),
-                    messages::delivery_updated_at
-                        .eq(delivery.as_ref().map(|d| to_db(d.updated_at))),
-                    messages::dialog_id.eq(dialog_id.0),
-                    messages::channel_id.eq(row.channel_id),
-                    messages::author.eq(author.as_str()),
-                    messages::operator_id.eq(m.operator_id.map(|o| o.0)),
-                    messages::kind.eq(kind.as_str()),
-                    messages::text.eq(&m.text),
-                    messages::media_url.eq(&m.media_url),
-                    messages::external_id.eq(&m.external_id),
-                    messages::sent_at.eq(to_db(m.sent_at)),
-                    messages::created_at.eq(to_db(now())),
-                    messages::response_seconds.eq(response_seconds),
-                ))
-                .returning(messages::id)
-                // A repeated channel message id is a unique violation the
-                // inbound retry turns into `duplicate: true`.
-                .get_result(conn)?;
-            if let (Author::Operator, Some(operator)) = (author, m.operator_id) {
-                rollups::add_reply(conn, operator.0, to_db(m.sent_at), response_seconds)?;
-            }
-            last_message = LastMessage {
-                at: to_db(m.sent_at),
-                author: Some(author.as_str().to_owned()),
-                kind: Some(kind.as_str().to_owned()),
-                text: Some(m.text.clone()),
-                awaiting_reply_since,
-            };
-            Some(Message {
-                id: MessageId(id),
-                dialog_id,
-                author: *author,
-                operator_id: m.operator_id,
-                kind: *kind,
-                text: m.text.clone(),
-                media_url: m.media_url.clone(),
-                external_id: m.external_id.clone(),
-                // As stored: microsecond precision.
-                sent_at: from_db(to_db(m.sent_at)),
-                delivery,
-            })
-        }
-        (None, _) => None,
-        (Some(_), _) => {
+/// A change the state machine has decided, not yet written.
+pub struct Decided {
+    /// The dialog row before the change.
+    pub(super) row: DialogRow,
+    before: DialogState,
+    transition: Transition,
+    event: DialogEvent,
+    message: Option<NewMessage>,
+    finished_by_name: String,
+}
+
+impl Decided {
+    /// Asks the state machine what `event` does to the dialog in `row`
+    /// (whose state is `before`).
+    pub fn new(
+        conn: &mut DbConnection,
+        row: DialogRow,
+        before: DialogState,
+        event: &DialogEvent,
+        message: Option<&NewMessage>,
+    ) -> StoreResult<Decided> {
+        let transition = apply(&before, event)?;
+        let writes_message = matches!(
+            transition.timeline.last(),
+            Some(TimelineChange::Message { .. })
+        );
+        if message.is_some() && !writes_message {
             return Err(StoreError::Database(anyhow::anyhow!(
                 "a message was given with an event that writes none"
-            )))
+            )));
         }
-    };
-
-    let message_id = stored.as_ref().map(|m| m.id);
-    let last_message_at = stored
-        .as_ref()
-        .map_or(from_db(row.last_message_at), |m| m.sent_at);
-
-    // One update of the row for the message and the transition.
-    if stored.is_some() || !transition.is_noop() {
-        let finished_by_name = if after.finished_by == before.finished_by {
+        // The name the Dialog list sorts "finished by" on.
+        let finished_by_name = if transition.after.finished_by == before.finished_by {
             row.finished_by_name.clone()
         } else {
-            finisher_name(conn, after.finished_by)?
+            finisher_name(conn, transition.after.finished_by)?
         };
-        diesel::update(dialogs::table.find(dialog_id.0))
-            .set((
-                dialogs::status.eq(after.status.as_str()),
-                dialogs::flow_id.eq(after.flow_id.map(|f| f.0)),
-                dialogs::step_id.eq(after.step_id.map(|s| s.0)),
-                dialogs::assignee_id.eq(after.assignee_id.map(|o| o.0)),
-                dialogs::message_count.eq(after.message_count),
-                dialogs::finished_at.eq(after.finished_at.map(to_db)),
-                dialogs::finished_by.eq(after.finished_by.map(|o| o.0)),
-                dialogs::finished_by_name.eq(finished_by_name),
-                dialogs::status_reason.eq(&after.status_reason),
-                dialogs::version.eq(after.version),
-                dialogs::updated_at.eq(to_db(now())),
-                dialogs::last_message_at.eq(last_message.at),
-                dialogs::last_message_author.eq(last_message.author),
-                dialogs::last_message_kind.eq(last_message.kind),
-                dialogs::last_message_text.eq(last_message.text),
-                dialogs::awaiting_reply_since.eq(last_message.awaiting_reply_since),
-            ))
-            .execute(conn)?;
+        Ok(Decided {
+            row,
+            before,
+            transition,
+            event: event.clone(),
+            message: message.cloned(),
+            finished_by_name,
+        })
     }
-    let mut written = Vec::with_capacity(transition.timeline.len());
-    for change in &transition.timeline {
-        if let TimelineChange::Assignee { to: Some(to), .. } = change {
-            rollups::add_assignment(conn, to.0, at)?;
+
+    /// The new rows it writes.
+    pub fn ids_wanted(&self) -> IdsWanted {
+        IdsWanted {
+            messages: usize::from(self.message.is_some()),
+            events: self.transition.timeline.len(),
+            ..IdsWanted::default()
         }
-        if let TimelineChange::Tags { added, removed } = change {
-            for tag in added {
-                diesel::insert_into(dialog_tags::table)
-                    .values((
-                        dialog_tags::dialog_id.eq(dialog_id.0),
-                        dialog_tags::tag_id.eq(tag.0),
-                    ))
-                    .execute(conn)?;
+    }
+
+    /// Stages the change's rows (dialog row, message, tags, timeline,
+    /// counters, rollups, webhook and live events) in `writes`.
+    pub fn stage(self, writes: &mut Writes, ids: &mut Ids) -> StoreResult<Applied> {
+        let Decided {
+            row,
+            before,
+            transition,
+            event,
+            message,
+            finished_by_name,
+        } = self;
+        let dialog_id = DialogId(row.id);
+        let after = &transition.after;
+        let at = to_db(event.at);
+
+        // What the row says of its last message: the new message's, if any.
+        let mut last_message = LastMessage {
+            at: row.last_message_at,
+            author: row.last_message_author.clone(),
+            kind: row.last_message_kind.clone(),
+            text: row.last_message_text.clone(),
+            awaiting_reply_since: row.awaiting_reply_since,
+        };
+        let stored = match (message, transition.timeline.last()) {
+            (Some(m), Some(TimelineChange::Message { author, kind, .. })) => {
+                let (awaiting_reply_since, response_seconds) = turn_after(
+                    row.awaiting_reply_since,
+                    *author,
+                    m.operator_id,
+                    to_db(m.sent_at),
+                );
+                // An operator's message waits for the channel connector to
+                // report how far it got.
+                let delivery = (*author == Author::Operator).then(|| Delivery {
+                    status: DeliveryStatus::Pending,
+                    updated_at: from_db(to_db(now())),
+                    reason: None,
+                });
+                let id = ids.message()?;
+                writes.message(MessageRow {
+                    id,
+                    dialog_id: dialog_id.0,
+                    channel_id: row.channel_id,
+                    author: author.as_str(),
+                    operator_id: m.operator_id.map(|o| o.0),
+                    kind: kind.as_str(),
+                    text: m.text.clone(),
+                    media_url: m.media_url.clone(),
+                    external_id: m.external_id.clone(),
+                    sent_at: to_db(m.sent_at),
+                    created_at: to_db(now()),
+                    response_seconds,
+                    delivery_status: delivery.as_ref().map(|d| d.status.as_str()),
+                    delivery_updated_at: delivery.as_ref().map(|d| to_db(d.updated_at)),
+                });
+                if let (Author::Operator, Some(operator)) = (author, m.operator_id) {
+                    writes.reply(operator.0, to_db(m.sent_at), response_seconds);
+                }
+                last_message = LastMessage {
+                    at: to_db(m.sent_at),
+                    author: Some(author.as_str().to_owned()),
+                    kind: Some(kind.as_str().to_owned()),
+                    text: Some(m.text.clone()),
+                    awaiting_reply_since,
+                };
+                Some(Message {
+                    id: MessageId(id),
+                    dialog_id,
+                    author: *author,
+                    operator_id: m.operator_id,
+                    kind: *kind,
+                    text: m.text,
+                    media_url: m.media_url,
+                    external_id: m.external_id,
+                    // As stored: microsecond precision.
+                    sent_at: from_db(to_db(m.sent_at)),
+                    delivery,
+                })
             }
-            if !removed.is_empty() {
-                diesel::delete(
-                    dialog_tags::table
-                        .filter(dialog_tags::dialog_id.eq(dialog_id.0))
-                        .filter(
-                            dialog_tags::tag_id
-                                .eq_any(removed.iter().map(|t| t.0).collect::<Vec<_>>()),
-                        ),
-                )
-                .execute(conn)?;
-            }
+            _ => None,
+        };
+
+        let message_id = stored.as_ref().map(|m| m.id);
+        let last_message_at = stored
+            .as_ref()
+            .map_or(from_db(row.last_message_at), |m| m.sent_at);
+
+        // One update of the row for the message and the transition.
+        if stored.is_some() || !transition.is_noop() {
+            writes.dialog(DialogUpdate {
+                id: dialog_id.0,
+                status: after.status.as_str(),
+                flow_id: after.flow_id.map(|f| f.0),
+                step_id: after.step_id.map(|s| s.0),
+                assignee_id: after.assignee_id.map(|o| o.0),
+                message_count: after.message_count,
+                finished_at: after.finished_at.map(to_db),
+                finished_by: after.finished_by.map(|o| o.0),
+                finished_by_name,
+                status_reason: after.status_reason.clone(),
+                version: after.version,
+                updated_at: to_db(now()),
+                last_message_at: last_message.at,
+                last_message_author: last_message.author,
+                last_message_kind: last_message.kind,
+                last_message_text: last_message.text,
+                awaiting_reply_since: last_message.awaiting_reply_since,
+            });
         }
-        let (before_value, after_value) = stored_values(change, message_id);
+        let mut written = Vec::with_capacity(transition.timeline.len());
         let (actor_kind, actor_id) = actor_columns(event.actor);
-        let id: i64 = diesel::insert_into(events::table)
-            .values((
-                events::dialog_id.eq(dialog_id.0),
-                events::kind.eq(change.kind()),
-                events::actor_kind.eq(actor_kind),
-                events::actor_id.eq(actor_id),
-                events::reason.eq(&transition.reason),
-                events::before_value.eq(&before_value),
-                events::after_value.eq(&after_value),
-                events::created_at.eq(at),
-            ))
-            .returning(events::id)
-            .get_result(conn)?;
-        let row = EventRow {
-            id,
-            dialog_id: dialog_id.0,
-            kind: change.kind().to_owned(),
-            actor_kind: actor_kind.to_owned(),
-            actor_id,
-            reason: transition.reason.clone(),
-            before_value,
-            after_value,
-            created_at: at,
+        for change in &transition.timeline {
+            if let TimelineChange::Assignee { to: Some(to), .. } = change {
+                writes.assignment(to.0, at);
+            }
+            if let TimelineChange::Tags { added, removed } = change {
+                let ids_of = |tags: &[TagId]| tags.iter().map(|t| t.0).collect::<Vec<_>>();
+                writes.tags(dialog_id.0, &ids_of(added), &ids_of(removed));
+            }
+            let (before_value, after_value) = stored_values(change, message_id);
+            let entry = EventRow {
+                id: ids.event()?,
+                dialog_id: dialog_id.0,
+                kind: change.kind().to_owned(),
+                actor_kind: actor_kind.to_owned(),
+                actor_id,
+                reason: transition.reason.clone(),
+                before_value,
+                after_value,
+                created_at: at,
+            };
+            writes.timeline(TimelineRow {
+                id: entry.id,
+                dialog_id: dialog_id.0,
+                kind: change.kind(),
+                actor_kind,
+                actor_id,
+                reason: entry.reason.clone(),
+                before_value: entry.before_value.clone(),
+                after_value: entry.after_value.clone(),
+                created_at: at,
+            });
+            written.push(entry.into_event()?);
+        }
+        if let Some((from, to)) = transition.status_changed() {
+            writes.move_status(Some(from), to);
+        }
+        writes.move_facets(row.channel_id, Some(&before), after);
+        let webhooks = WebhookChange {
+            dialog_id,
+            channel_id: ChannelId(row.channel_id),
+            client_external_id: row.client_external_id.as_deref(),
+            actor: event.actor,
+            at: event.at,
         };
-        written.push(row.into_event()?);
+        webhooks.stage(&mut writes.outbox, &transition, stored.as_ref())?;
+        stage_live_events(
+            &mut writes.live,
+            dialog_id,
+            &transition,
+            stored,
+            last_message_at,
+            written,
+        )?;
+        Ok(Applied {
+            dialog_id,
+            transition,
+            message_id,
+        })
     }
-    if let Some((from, to)) = transition.status_changed() {
-        bump_counters(conn, Some(from), to)?;
-    }
-    move_facets(conn, row.channel_id, Some(&before), after)?;
-    let webhooks = WebhookChange {
-        dialog_id,
-        channel_id: ChannelId(row.channel_id),
-        client_external_id: row.client_external_id.as_deref(),
-        actor: event.actor,
-        at: event.at,
-    };
-    webhooks.write(conn, &transition, stored.as_ref())?;
-    record_live_events(
-        conn,
-        dialog_id,
-        &transition,
-        stored,
-        last_message_at,
-        written,
-    )?;
-    Ok(Applied {
-        dialog_id,
-        transition,
-        message_id,
-    })
 }
 
 /// What a new message does to the dialog's unanswered turn, for the
@@ -297,9 +340,10 @@ fn finisher_name(conn: &mut DbConnection, finisher: Option<OperatorId>) -> Store
     })
 }
 
-/// The live events of one applied change, in its transaction.
-pub(super) fn record_live_events(
-    conn: &mut DbConnection,
+/// The live events of one applied change (the counts' event is added
+/// once for the whole batch, by `Writes::write`).
+fn stage_live_events(
+    events: &mut live::Batch,
     dialog_id: DialogId,
     transition: &Transition,
     message: Option<Message>,
@@ -310,7 +354,6 @@ pub(super) fn record_live_events(
         return Ok(());
     }
     let after = &transition.after;
-    let mut events = live::Batch::default();
     events.add(
         live::kind::DIALOG_UPDATED,
         Some(dialog_id),
@@ -340,10 +383,7 @@ pub(super) fn record_live_events(
             events: written,
         },
     )?;
-    if transition.status_changed().is_some() {
-        events.add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;
-    }
-    events.write(conn)
+    Ok(())
 }
 
 /// What a change's webhook events say of it.
@@ -356,15 +396,15 @@ struct WebhookChange<'a> {
 }
 
 impl WebhookChange<'_> {
-    /// The webhook events of an applied change, in its transaction: one per
-    /// kind of change, for the subscriptions that want it.
-    fn write(
+    /// The webhook events of an applied change: one per kind of change,
+    /// for the subscriptions that want it.
+    fn stage(
         &self,
-        conn: &mut DbConnection,
+        outbox: &mut Outbox,
         transition: &Transition,
         message: Option<&Message>,
     ) -> StoreResult<()> {
-        let mut outbox = Outbox::open(conn, Some(self.dialog_id), self.channel_id)?;
+        outbox.switch_to(self.dialog_id, self.channel_id);
         let dialog_id = self.dialog_id;
         let actor = self.actor;
         if let Some(message) = message {
@@ -446,6 +486,6 @@ impl WebhookChange<'_> {
         {
             outbox.add(WebhookEventType::DialogSettingsChanged, &settings)?;
         }
-        outbox.write(conn)
+        Ok(())
     }
 }

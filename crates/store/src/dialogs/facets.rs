@@ -2,7 +2,7 @@
 //! flow, a step or a tag has, so the tabs' counts under one filter are a
 //! read of nine rows instead of a count over the dialogs. Kept in the
 //! transaction of every change that moves a dialog between them, like the
-//! per-status counters.
+//! per-status counters (see `writes::Writes::move_facets`).
 
 use crate::error::StoreResult;
 use crate::schema::facet_counters;
@@ -39,7 +39,10 @@ pub fn single_facet(filter: &DialogFilter) -> Option<Facet> {
 }
 
 /// Every (facet, status) a dialog in `state` on `channel_id` counts under.
-fn counted_under(channel_id: i64, state: &DialogState) -> BTreeSet<(&'static str, i64, Status)> {
+pub(crate) fn counted_under(
+    channel_id: i64,
+    state: &DialogState,
+) -> BTreeSet<(&'static str, i64, Status)> {
     let status = state.status;
     let mut out = BTreeSet::from([("channel", channel_id, status)]);
     out.extend(state.assignee_id.map(|id| ("assignee", id.0, status)));
@@ -47,47 +50,6 @@ fn counted_under(channel_id: i64, state: &DialogState) -> BTreeSet<(&'static str
     out.extend(state.step_id.map(|id| ("step", id.0, status)));
     out.extend(state.tag_ids.iter().map(|id| ("tag", id.0, status)));
     out
-}
-
-/// Moves one dialog from the counters of `before` to those of `after`
-/// (`before` is `None` for a new dialog). Writes nothing when neither the
-/// status nor a facet changed.
-pub fn move_facets(
-    conn: &mut DbConnection,
-    channel_id: i64,
-    before: Option<&DialogState>,
-    after: &DialogState,
-) -> StoreResult<()> {
-    let old = before.map_or_else(BTreeSet::new, |b| counted_under(channel_id, b));
-    let new = counted_under(channel_id, after);
-    for (facet, id, status) in old.difference(&new) {
-        add(conn, (facet, *id), *status, -1)?;
-    }
-    for (facet, id, status) in new.difference(&old) {
-        add(conn, (facet, *id), *status, 1)?;
-    }
-    Ok(())
-}
-
-/// Adds `delta` to one counter, creating it at `delta`.
-pub fn add(conn: &mut DbConnection, facet: Facet, status: Status, delta: i64) -> StoreResult<()> {
-    let row = (
-        facet_counters::facet.eq(facet.0),
-        facet_counters::facet_id.eq(facet.1),
-        facet_counters::status.eq(status.as_str()),
-        facet_counters::count.eq(delta),
-    );
-    crate::on_backend!(conn, |c| diesel::insert_into(facet_counters::table)
-        .values(row)
-        .on_conflict((
-            facet_counters::facet,
-            facet_counters::facet_id,
-            facet_counters::status
-        ))
-        .do_update()
-        .set(facet_counters::count.eq(facet_counters::count + delta))
-        .execute(c))?;
-    Ok(())
 }
 
 /// The counters of one facet, as `(status, count)` rows.

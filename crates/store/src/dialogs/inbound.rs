@@ -1,14 +1,18 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::{apply_event, bump_counters, dialog_row, facets, NewMessage};
+use super::writes::{pg_only, pg_values_list, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes};
+use super::{Decided, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
 use crate::time::{now, to_db};
-use crate::{live, DbConnection, Store};
+use crate::{DbConnection, Store};
+use dialogdesk_domain::machine::DialogState;
 use dialogdesk_domain::*;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use std::collections::{BTreeSet, HashMap};
 
 /// The lead as a channel connector describes it.
 #[derive(Debug, Clone, Default)]
@@ -51,102 +55,66 @@ pub struct InboundOutcome {
     pub created: bool,
 }
 
-/// Finds the dialog of a lead on a channel, creating client and dialog
-/// when the lead is new. Returns the dialog and, when it was there
-/// already, its client as the dialog keeps it.
-pub(super) fn find_or_create_dialog(
+/// What is known of a lead that its chat id did not find.
+enum ByPhone {
+    /// Its dialog on this channel, and its client as the dialog keeps it.
+    Dialog(i64, KnownClient),
+    /// Its client, without a dialog on this channel yet.
+    Client(ClientNames),
+    /// Nothing: a new lead.
+    Nobody,
+}
+
+/// Looks a lead up by phone: its client, and that client's dialog on the
+/// channel. A lead first known by phone that now comes with a chat id
+/// keeps the chat id on its dialog.
+fn find_by_phone(
     conn: &mut DbConnection,
     channel_id: ChannelId,
     lead: &InboundClient,
-) -> StoreResult<(DialogId, Option<KnownClient>)> {
-    if let Some(external) = &lead.external_id {
-        let found: Option<(i64, i64, String)> = dialogs::table
-            .filter(dialogs::channel_id.eq(channel_id.0))
-            .filter(dialogs::client_external_id.eq(external))
-            .select((dialogs::id, dialogs::client_id, dialogs::client_name))
-            .first(conn)
-            .optional()?;
-        if let Some((id, client_id, name)) = found {
-            return Ok((
-                DialogId(id),
-                Some(KnownClient {
-                    id: client_id,
-                    name,
-                }),
-            ));
-        }
-    }
-    let known_client: Option<ClientNames> = match &lead.phone {
-        Some(phone) => clients::table
-            .filter(clients::phone.eq(phone.as_str()))
-            .select((clients::id, clients::name, clients::phone_digits))
-            .order_by(clients::id)
-            .first(conn)
-            .optional()?
-            .map(|(id, name, phone_digits)| ClientNames {
-                id,
-                name,
-                phone_digits,
-            }),
-        None => None,
+) -> StoreResult<ByPhone> {
+    let Some(phone) = &lead.phone else {
+        return Ok(ByPhone::Nobody);
     };
-    if let Some(client) = &known_client {
-        let client_id = client.id;
-        let found: Option<(i64, Option<String>, String)> = dialogs::table
-            .filter(dialogs::channel_id.eq(channel_id.0))
-            .filter(dialogs::client_id.eq(client_id))
-            .select((
-                dialogs::id,
-                dialogs::client_external_id,
-                dialogs::client_name,
-            ))
-            .first(conn)
-            .optional()?;
-        if let Some((id, stored_external, name)) = found {
-            // A lead first known by phone may later come with a chat id.
-            if stored_external.is_none() && lead.external_id.is_some() {
-                diesel::update(dialogs::table.find(id))
-                    .set(dialogs::client_external_id.eq(&lead.external_id))
-                    .execute(conn)?;
-            }
-            return Ok((
-                DialogId(id),
-                Some(KnownClient {
-                    id: client_id,
-                    name,
-                }),
-            ));
-        }
-    }
-    // A new dialog: an unknown channel fails in `insert_dialog`, and the
-    // delivery's transaction takes the new client back with it.
-    let at = to_db(now());
-    let client = match known_client {
-        Some(client) => client,
-        None => {
-            let name = lead.name.clone().unwrap_or_default();
-            let phone_digits = lead.phone.as_ref().map_or("", Phone::digits).to_owned();
-            let id = diesel::insert_into(clients::table)
-                .values((
-                    clients::name.eq(&name),
-                    clients::phone.eq(lead.phone.as_ref().map(Phone::as_str)),
-                    clients::avatar_url.eq(&lead.avatar_url),
-                    clients::custom_fields.eq("{}"),
-                    clients::search_name.eq(name.to_lowercase()),
-                    clients::phone_digits.eq(&phone_digits),
-                    clients::created_at.eq(at),
-                ))
-                .returning(clients::id)
-                .get_result(conn)?;
-            ClientNames {
-                id,
-                name,
-                phone_digits,
-            }
-        }
+    let client: Option<ClientNames> = clients::table
+        .filter(clients::phone.eq(phone.as_str()))
+        .select((clients::id, clients::name, clients::phone_digits))
+        .order_by(clients::id)
+        .first(conn)
+        .optional()?
+        .map(|(id, name, phone_digits)| ClientNames {
+            id,
+            name,
+            phone_digits,
+        });
+    let Some(client) = client else {
+        return Ok(ByPhone::Nobody);
     };
-    let dialog_id = insert_dialog(conn, &client, channel_id, lead.external_id.as_deref(), at)?;
-    Ok((dialog_id, None))
+    let found: Option<(i64, Option<String>, String)> = dialogs::table
+        .filter(dialogs::channel_id.eq(channel_id.0))
+        .filter(dialogs::client_id.eq(client.id))
+        .select((
+            dialogs::id,
+            dialogs::client_external_id,
+            dialogs::client_name,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, stored_external, name)) = found else {
+        return Ok(ByPhone::Client(client));
+    };
+    if stored_external.is_none() && lead.external_id.is_some() {
+        diesel::update(dialogs::table.find(id))
+            .set(dialogs::client_external_id.eq(&lead.external_id))
+            .execute(conn)?;
+    }
+    Ok(ByPhone::Dialog(
+        id,
+        KnownClient {
+            id: client.id,
+            name,
+        },
+    ))
 }
 
 /// A client as a new dialog keeps it: the names the lists sort and search
@@ -169,39 +137,107 @@ pub fn insert_dialog(
     external_id: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> StoreResult<DialogId> {
-    let channel_name: String = channels::table
-        .find(channel_id.0)
-        .select(channels::name)
-        .first(conn)
-        .optional()?
+    let channel_name = channel_names(conn, &[channel_id.0])?
+        .remove(&channel_id.0)
         .ok_or_else(|| StoreError::not_found("channel", channel_id.0))?;
-    let id: i64 = diesel::insert_into(dialogs::table)
-        .values((
-            dialogs::client_id.eq(client.id),
-            dialogs::client_name.eq(&client.name),
-            dialogs::client_phone_digits.eq(&client.phone_digits),
-            dialogs::client_search_name.eq(client.name.to_lowercase()),
-            dialogs::channel_name.eq(channel_name),
-            dialogs::channel_id.eq(channel_id.0),
-            dialogs::client_external_id.eq(external_id),
-            dialogs::status.eq(Status::Start.as_str()),
-            dialogs::last_message_at.eq(at),
-            dialogs::message_count.eq(0),
-            dialogs::version.eq(1),
-            dialogs::created_at.eq(at),
-            dialogs::updated_at.eq(at),
-        ))
-        .returning(dialogs::id)
-        .get_result(conn)?;
-    bump_counters(conn, None, Status::Start)?;
-    facets::add(conn, ("channel", channel_id.0), Status::Start, 1)?;
-    live::record(
+    let mut ids = Ids::reserve(
         conn,
-        live::kind::COUNTS_CHANGED,
-        None,
-        &serde_json::json!({}),
+        IdsWanted {
+            dialogs: 1,
+            ..IdsWanted::default()
+        },
     )?;
-    Ok(DialogId(id))
+    let mut writes = Writes::open(conn)?;
+    let row = start_row(ids.dialog()?, client, channel_id, external_id, at);
+    stage_new_dialog(&mut writes, &row, client, channel_name);
+    writes.write(conn)?;
+    Ok(DialogId(row.id))
+}
+
+/// A new dialog's row, as the state machine then reads it.
+fn start_row(
+    id: i64,
+    client: &ClientNames,
+    channel_id: ChannelId,
+    external_id: Option<&str>,
+    at: chrono::NaiveDateTime,
+) -> DialogRow {
+    DialogRow {
+        id,
+        client_id: client.id,
+        channel_id: channel_id.0,
+        client_external_id: external_id.map(str::to_owned),
+        status: Status::Start.as_str().to_owned(),
+        flow_id: None,
+        step_id: None,
+        assignee_id: None,
+        last_message_at: at,
+        last_message_author: None,
+        last_message_kind: None,
+        last_message_text: None,
+        message_count: 0,
+        finished_at: None,
+        finished_by: None,
+        status_reason: None,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+        client_name: client.name.clone(),
+        finished_by_name: String::new(),
+        awaiting_reply_since: None,
+    }
+}
+
+/// Stages a new dialog (`row`, from [`start_row`]), counted in `start`.
+fn stage_new_dialog(
+    writes: &mut Writes,
+    row: &DialogRow,
+    client: &ClientNames,
+    channel_name: String,
+) {
+    writes.new_dialog(
+        NewDialogRow {
+            id: row.id,
+            client_id: client.id,
+            client_name: client.name.clone(),
+            client_phone_digits: client.phone_digits.clone(),
+            client_search_name: client.name.to_lowercase(),
+            channel_name,
+            channel_id: row.channel_id,
+            client_external_id: row.client_external_id.clone(),
+            status: Status::Start.as_str(),
+            flow_id: None,
+            step_id: None,
+            assignee_id: None,
+            message_count: 0,
+            finished_at: None,
+            finished_by: None,
+            finished_by_name: String::new(),
+            status_reason: None,
+            version: 1,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            last_message_at: row.last_message_at,
+            last_message_author: None,
+            last_message_kind: None,
+            last_message_text: None,
+            awaiting_reply_since: None,
+        },
+        &DialogState::new(),
+    );
+}
+
+/// The names of these channels (the unknown ones left out).
+fn channel_names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, String>> {
+    Ok(channels::table
+        .filter(channels::id.eq_any(ids))
+        .select((channels::id, channels::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// The client of a dialog that was there already, as the dialog keeps it.
@@ -286,52 +322,411 @@ impl Store {
     }
 }
 
-/// One delivery in the caller's transaction (a savepoint of a batch: see
-/// `ingest`).
-pub(super) fn deliver_in(
+/// Where a delivery of a round goes.
+enum Target {
+    /// Its message id was delivered before: nothing to write.
+    Repeat { message_id: i64, dialog_id: i64 },
+    /// A dialog that was there before the round.
+    Existing { dialog_id: i64 },
+    /// A new dialog, staged with the round: of a client known by phone, or
+    /// of a new client.
+    New {
+        channel_name: String,
+        client: Option<ClientNames>,
+    },
+}
+
+/// Deliveries written together, in the caller's transaction. No two of
+/// them share a lead or a channel message id (`ingest` splits a batch into
+/// such rounds), so each is decided on the database as the round found it
+/// and every row waits for the end of the round: a round of sixteen
+/// deliveries reads with four queries and writes with about ten, where one
+/// delivery at a time took a dozen statements each.
+///
+/// New clients and dialogs take their ids in the order the deliveries came,
+/// as they would one at a time. The first delivery that fails fails the
+/// round, since some rare paths (a rename, a lead known by phone that now
+/// has a chat id) write at once; the caller then writes each delivery in a
+/// savepoint of its own (a round of one).
+pub(super) fn deliver_round(
     conn: &mut DbConnection,
-    inbound: &Inbound,
-) -> StoreResult<InboundOutcome> {
-    if let Some(external) = &inbound.message.external_id {
-        let seen: Option<(i64, i64)> = messages::table
-            .filter(messages::channel_id.eq(inbound.channel_id.0))
-            .filter(messages::external_id.eq(external))
-            .select((messages::id, messages::dialog_id))
-            .first(conn)
-            .optional()?;
-        if let Some((message_id, dialog_id)) = seen {
-            let row = dialog_row(conn, DialogId(dialog_id))?;
-            return Ok(InboundOutcome {
-                dialog_id: DialogId(dialog_id),
-                message_id: MessageId(message_id),
-                status: parse_stored(&row.status)?,
-                duplicate: true,
-                created: false,
-            });
+    round: &[&Inbound],
+) -> StoreResult<Vec<InboundOutcome>> {
+    let repeats = stored_messages(conn, round)?;
+    let mut rows = dialogs_by_chat(conn, round)?;
+    let channels: Vec<i64> = round.iter().map(|d| d.channel_id.0).collect();
+    let channel_names = channel_names(conn, &channels)?;
+    let mut targets = Vec::with_capacity(round.len());
+    for inbound in round {
+        let (channel, lead) = (inbound.channel_id, &inbound.client);
+        if lead.external_id.is_none() && lead.phone.is_none() {
+            return Err(StoreError::invalid(
+                "client",
+                "give the lead's external_id (chat id on the channel) or phone",
+            ));
         }
+        let repeat = inbound
+            .message
+            .external_id
+            .as_ref()
+            .and_then(|e| repeats.get(&(channel.0, e.clone())));
+        let known = lead.external_id.as_ref().and_then(|chat| {
+            rows.values()
+                .find(|r| r.channel_id == channel.0 && r.client_external_id.as_ref() == Some(chat))
+        });
+        targets.push(if let Some(&(message_id, dialog_id)) = repeat {
+            Target::Repeat {
+                message_id,
+                dialog_id,
+            }
+        } else if let Some(row) = known {
+            let client = KnownClient {
+                id: row.client_id,
+                name: row.client_name.clone(),
+            };
+            let dialog_id = row.id;
+            refresh_client(conn, &client, lead)?;
+            Target::Existing { dialog_id }
+        } else {
+            let client = match find_by_phone(conn, channel, lead)? {
+                ByPhone::Dialog(dialog_id, known) => {
+                    refresh_client(conn, &known, lead)?;
+                    targets.push(Target::Existing { dialog_id });
+                    continue;
+                }
+                ByPhone::Client(client) => Some(client),
+                ByPhone::Nobody => None,
+            };
+            let channel_name = channel_names
+                .get(&channel.0)
+                .cloned()
+                .ok_or_else(|| StoreError::not_found("channel", channel.0))?;
+            Target::New {
+                channel_name,
+                client,
+            }
+        });
     }
-    let (dialog_id, known) = find_or_create_dialog(conn, inbound.channel_id, &inbound.client)?;
-    if let Some(known) = &known {
-        refresh_client(conn, known, &inbound.client)?;
+    // The rows the lookups did not bring: repeats' dialogs (for their
+    // status) and dialogs of leads known by phone.
+    let missing: Vec<i64> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::Repeat { dialog_id, .. } | Target::Existing { dialog_id, .. } => {
+                Some(*dialog_id)
+            }
+            Target::New { .. } => None,
+        })
+        .filter(|id| !rows.contains_key(id))
+        .collect();
+    if !missing.is_empty() {
+        rows.extend(dialog_rows(conn, &missing)?);
     }
-    let created = known.is_none();
-    let event = DialogEvent {
+    let existing: Vec<i64> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::Existing { dialog_id } => Some(*dialog_id),
+            _ => None,
+        })
+        .collect();
+    let mut tags = tags_of(conn, &existing)?;
+
+    // Decide every delivery; then take the ids of all the round's rows at once.
+    let at = to_db(now());
+    let mut decided = Vec::with_capacity(round.len());
+    let mut wanted = IdsWanted::default();
+    for (inbound, target) in round.iter().zip(&targets) {
+        let row = match target {
+            Target::Repeat { .. } => {
+                decided.push(None);
+                continue;
+            }
+            Target::Existing { dialog_id } => rows
+                .get(dialog_id)
+                .cloned()
+                .ok_or_else(|| StoreError::not_found("dialog", *dialog_id))?,
+            Target::New { client, .. } => {
+                // Its ids are given once reserved, below.
+                wanted.clients += usize::from(client.is_none());
+                wanted.dialogs += 1;
+                start_row(
+                    0,
+                    client.as_ref().unwrap_or(&new_client(inbound, 0)),
+                    inbound.channel_id,
+                    inbound.client.external_id.as_deref(),
+                    at,
+                )
+            }
+        };
+        let state = row.state(tags.remove(&row.id).unwrap_or_default())?;
+        let one = Decided::new(
+            conn,
+            row,
+            state,
+            &lead_message_event(inbound),
+            Some(&lead_message(inbound)),
+        )?;
+        wanted += one.ids_wanted();
+        decided.push(Some(one));
+    }
+    let mut ids = Ids::reserve(conn, wanted)?;
+    let mut writes = Writes::open(conn)?;
+    let mut outcomes = Vec::with_capacity(round.len());
+    for ((inbound, target), one) in round.iter().zip(targets).zip(decided) {
+        let (one, created) = match (target, one) {
+            (
+                Target::Repeat {
+                    message_id,
+                    dialog_id,
+                },
+                _,
+            ) => {
+                let row = rows
+                    .get(&dialog_id)
+                    .ok_or_else(|| StoreError::not_found("dialog", dialog_id))?;
+                outcomes.push(InboundOutcome {
+                    dialog_id: DialogId(dialog_id),
+                    message_id: MessageId(message_id),
+                    status: parse_stored(&row.status)?,
+                    duplicate: true,
+                    created: false,
+                });
+                continue;
+            }
+            (Target::Existing { .. }, Some(one)) => (one, false),
+            (
+                Target::New {
+                    channel_name,
+                    client,
+                },
+                Some(mut one),
+            ) => {
+                let client = match client {
+                    Some(known) => known,
+                    None => {
+                        let client = new_client(inbound, ids.client()?);
+                        writes.new_client(NewClientRow {
+                            id: client.id,
+                            name: client.name.clone(),
+                            phone: inbound.client.phone.as_ref().map(|p| p.as_str().to_owned()),
+                            avatar_url: inbound.client.avatar_url.clone(),
+                            custom_fields: "{}",
+                            search_name: client.name.to_lowercase(),
+                            phone_digits: client.phone_digits.clone(),
+                            created_at: at,
+                        });
+                        client
+                    }
+                };
+                one.row.id = ids.dialog()?;
+                one.row.client_id = client.id;
+                one.row.client_name.clone_from(&client.name);
+                stage_new_dialog(&mut writes, &one.row, &client, channel_name);
+                (one, true)
+            }
+            (_, None) => {
+                return Err(StoreError::Database(anyhow::anyhow!(
+                    "an inbound delivery was not decided"
+                )))
+            }
+        };
+        let applied = one.stage(&mut writes, &mut ids)?;
+        outcomes.push(InboundOutcome {
+            dialog_id: applied.dialog_id,
+            message_id: applied.message_id.ok_or_else(|| {
+                StoreError::Database(anyhow::anyhow!("inbound stored no message"))
+            })?,
+            status: applied.transition.after.status,
+            duplicate: false,
+            created,
+        });
+    }
+    writes.write(conn)?;
+    Ok(outcomes)
+}
+
+/// A new lead's client.
+fn new_client(inbound: &Inbound, id: i64) -> ClientNames {
+    ClientNames {
+        id,
+        name: inbound.client.name.clone().unwrap_or_default(),
+        phone_digits: inbound
+            .client
+            .phone
+            .as_ref()
+            .map_or("", Phone::digits)
+            .to_owned(),
+    }
+}
+
+/// The event of a lead's message.
+fn lead_message_event(inbound: &Inbound) -> DialogEvent {
+    DialogEvent {
         at: inbound.message.sent_at,
         actor: inbound.actor,
         kind: EventKind::LeadMessage {
             kind: inbound.message.kind,
         },
+    }
+}
+
+/// A lead's message as stored (never an operator's).
+fn lead_message(inbound: &Inbound) -> NewMessage {
+    NewMessage {
+        operator_id: None,
+        ..inbound.message.clone()
+    }
+}
+
+/// The messages already stored under the round's channel message ids:
+/// (channel, message id on the channel) → (message, dialog).
+fn stored_messages(
+    conn: &mut DbConnection,
+    round: &[&Inbound],
+) -> StoreResult<HashMap<(i64, String), (i64, i64)>> {
+    let keys: Vec<(i64, &str)> = round
+        .iter()
+        .filter_map(|d| Some((d.channel_id.0, d.message.external_id.as_deref()?)))
+        .collect();
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found: Vec<Stored> = if lists_pay(conn, &keys) {
+        stored_messages_listed(conn, &keys)?
+    } else {
+        let mut found = Vec::new();
+        for (channel, external) in &keys {
+            found.extend(
+                messages::table
+                    .filter(messages::channel_id.eq(channel))
+                    .filter(messages::external_id.eq(external))
+                    .select((messages::id, messages::dialog_id))
+                    .load::<(i64, i64)>(conn)?
+                    .into_iter()
+                    .map(|(id, dialog_id)| Stored {
+                        id,
+                        dialog_id,
+                        channel_id: *channel,
+                        external_id: (*external).to_owned(),
+                    }),
+            );
+        }
+        found
     };
-    let mut message = inbound.message.clone();
-    message.operator_id = None;
-    let applied = apply_event(conn, dialog_id, &event, Some(&message))?;
-    Ok(InboundOutcome {
-        dialog_id,
-        message_id: applied
-            .message_id
-            .ok_or_else(|| StoreError::Database(anyhow::anyhow!("inbound stored no message")))?,
-        status: applied.transition.after.status,
-        duplicate: false,
-        created,
-    })
+    Ok(found
+        .into_iter()
+        .map(|m| ((m.channel_id, m.external_id), (m.id, m.dialog_id)))
+        .collect())
+}
+
+/// Whether looking `keys` up with one list query beats a query per key.
+/// On PostgreSQL each query is a round trip, so a list pays from two keys
+/// on. SQLite runs in the process: a query per key costs microseconds and
+/// its prepared statement is kept, while its planner may scan a table
+/// joined to a `VALUES` list instead of searching the partial unique index.
+fn lists_pay<T>(conn: &DbConnection, keys: &[T]) -> bool {
+    matches!(conn, DbConnection::Pg(_)) && keys.len() > 1
+}
+
+/// A message stored under a channel message id.
+#[derive(QueryableByName)]
+struct Stored {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    dialog_id: i64,
+    #[diesel(sql_type = BigInt)]
+    channel_id: i64,
+    #[diesel(sql_type = Text)]
+    external_id: String,
+}
+
+/// The messages stored under these (channel, message id) keys.
+fn stored_messages_listed(
+    conn: &mut DbConnection,
+    keys: &[(i64, &str)],
+) -> StoreResult<Vec<Stored>> {
+    let sql = format!(
+        "WITH v (channel_id, external_id) AS (VALUES {}) \
+         SELECT m.id, m.dialog_id, m.channel_id, m.external_id FROM messages m \
+         JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.external_id",
+        pg_values_list(keys.len(), &["bigint", "text"])
+    );
+    let mut query = diesel::sql_query(sql.as_str()).into_boxed();
+    for (channel, external) in keys {
+        query = query.bind::<BigInt, _>(*channel).bind::<Text, _>(*external);
+    }
+    Ok(query.load(pg_only(conn)?)?)
+}
+
+/// The dialogs of the round's leads known by chat id, by dialog id.
+fn dialogs_by_chat(
+    conn: &mut DbConnection,
+    round: &[&Inbound],
+) -> StoreResult<HashMap<i64, DialogRow>> {
+    let keys: Vec<(i64, &str)> = round
+        .iter()
+        .filter_map(|d| Some((d.channel_id.0, d.client.external_id.as_deref()?)))
+        .collect();
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<DialogRow> = if lists_pay(conn, &keys) {
+        dialogs_listed(conn, &keys)?
+    } else {
+        let mut rows = Vec::new();
+        for (channel, chat) in &keys {
+            rows.extend(
+                dialogs::table
+                    .filter(dialogs::channel_id.eq(channel))
+                    .filter(dialogs::client_external_id.eq(chat))
+                    .select(DialogRow::as_select())
+                    .load(conn)?,
+            );
+        }
+        rows
+    };
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}
+
+/// The dialogs of these (channel, chat id) keys.
+fn dialogs_listed(conn: &mut DbConnection, keys: &[(i64, &str)]) -> StoreResult<Vec<DialogRow>> {
+    let sql = format!(
+        "WITH v (channel_id, chat) AS (VALUES {}) \
+         SELECT d.* FROM dialogs d \
+         JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.chat",
+        pg_values_list(keys.len(), &["bigint", "text"])
+    );
+    let mut query = diesel::sql_query(sql.as_str()).into_boxed();
+    for (channel, chat) in keys {
+        query = query.bind::<BigInt, _>(*channel).bind::<Text, _>(*chat);
+    }
+    Ok(query.load(pg_only(conn)?)?)
+}
+
+/// These dialogs' rows, by id.
+fn dialog_rows(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, DialogRow>> {
+    Ok(dialogs::table
+        .filter(dialogs::id.eq_any(ids))
+        .select(DialogRow::as_select())
+        .load::<DialogRow>(conn)?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect())
+}
+
+/// These dialogs' tags, by dialog id.
+fn tags_of(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<HashMap<i64, BTreeSet<TagId>>> {
+    let mut tags: HashMap<i64, BTreeSet<TagId>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(tags);
+    }
+    let rows: Vec<(i64, i64)> = dialog_tags::table
+        .filter(dialog_tags::dialog_id.eq_any(ids))
+        .select((dialog_tags::dialog_id, dialog_tags::tag_id))
+        .load(conn)?;
+    for (dialog, tag) in rows {
+        tags.entry(dialog).or_default().insert(TagId(tag));
+    }
+    Ok(tags)
 }

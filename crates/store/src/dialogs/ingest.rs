@@ -5,7 +5,9 @@
 //! once, since writes take their turn one at a time (see
 //! `live::take_write_turn`). Here every delivery is handed to one writer
 //! thread, which takes whatever has queued up (at most [`MAX_BATCH`]) and
-//! writes it in one transaction; when a delivery fails (an unknown channel,
+//! writes it in one transaction, in rounds of deliveries that share no lead
+//! (see `inbound::deliver_round`: a round reads and writes with one
+//! statement per table); when a delivery fails (an unknown channel,
 //! a race on a new lead) the batch is written again with each delivery in a
 //! savepoint of its own, so the failed one rolls back alone and gets its
 //! own error while the others commit. Every caller is
@@ -13,10 +15,11 @@
 //! connector sending, a batch holds one delivery and nothing waits longer
 //! than before.
 
-use super::inbound::{deliver_in, Inbound, InboundOutcome};
+use super::inbound::{deliver_round, Inbound, InboundOutcome};
 use crate::error::{StoreError, StoreResult};
 use crate::{DbConnection, Store};
 use diesel::Connection;
+use std::collections::HashSet;
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -80,6 +83,21 @@ impl Store {
         outcome.recv().unwrap_or_else(|_| Err(writer_gone()))
     }
 
+    /// Writes these deliveries as the writer thread writes one batch: in
+    /// one transaction (each in a savepoint of its own when one fails), and
+    /// answers each, in order. For connectors that deliver in bulk, and for
+    /// tests that compare a batch with the same deliveries one by one.
+    pub fn inbound_batch(&self, deliveries: &[Inbound]) -> Vec<StoreResult<InboundOutcome>> {
+        let batch: Vec<&Inbound> = deliveries.iter().collect();
+        write_batch(self, &batch).unwrap_or_else(|e| {
+            let shared = e.to_string();
+            batch
+                .iter()
+                .map(|_| Err(StoreError::Database(anyhow::anyhow!("{shared}"))))
+                .collect()
+        })
+    }
+
     fn start_writer(&self) -> Writer {
         let (sender, jobs) = mpsc::channel::<Job>();
         let store = Store {
@@ -111,7 +129,8 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let written = write_batch(store, &batch);
+        let deliveries: Vec<&Inbound> = batch.iter().map(|job| &job.inbound).collect();
+        let written = write_batch(store, &deliveries);
         match written {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
@@ -139,15 +158,16 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
 }
 
 /// One transaction for the batch. Deliveries seldom fail, so the batch is
-/// first written straight (two round trips fewer per delivery than a
-/// savepoint each); when one fails, it took the transaction with it, and
-/// the batch is written again with each delivery in a savepoint of its own.
-fn write_batch(store: &Store, batch: &[Job]) -> StoreResult<Vec<StoreResult<InboundOutcome>>> {
+/// first written straight, round by round; when one fails, it took the
+/// transaction with it, and the batch is written again with each delivery
+/// in a savepoint of its own.
+fn write_batch(store: &Store, batch: &[&Inbound]) -> StoreResult<Vec<StoreResult<InboundOutcome>>> {
     let straight = store.write("inbound", |conn| {
-        batch
-            .iter()
-            .map(|job| deliver_in(conn, &job.inbound))
-            .collect::<StoreResult<Vec<_>>>()
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for round in rounds(batch) {
+            outcomes.extend(deliver_round(conn, &round)?);
+        }
+        Ok(outcomes)
     });
     match straight {
         Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
@@ -155,14 +175,59 @@ fn write_batch(store: &Store, batch: &[Job]) -> StoreResult<Vec<StoreResult<Inbo
         Err(_) => store.write("inbound", |conn| {
             Ok(batch
                 .iter()
-                .map(|job| in_savepoint(conn, &job.inbound))
+                .map(|inbound| in_savepoint(conn, inbound))
                 .collect())
         }),
     }
 }
 
+/// The batch in order, cut into rounds in which no two deliveries share a
+/// lead (chat id or phone on a channel) or a channel message id: a round's
+/// deliveries are decided on the database as the round found it, so the
+/// second message of a lead must wait for the next round to see the first.
+fn rounds<'a>(batch: &[&'a Inbound]) -> Vec<Vec<&'a Inbound>> {
+    let mut rounds: Vec<Vec<&Inbound>> = Vec::new();
+    let mut keys: HashSet<(i64, u8, &str)> = HashSet::new();
+    for &inbound in batch {
+        let channel = inbound.channel_id.0;
+        let mine: Vec<(i64, u8, &str)> = [
+            inbound
+                .client
+                .external_id
+                .as_deref()
+                .map(|k| (channel, 0, k)),
+            inbound
+                .client
+                .phone
+                .as_ref()
+                .map(|p| (channel, 1, p.as_str())),
+            inbound
+                .message
+                .external_id
+                .as_deref()
+                .map(|k| (channel, 2, k)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if rounds.is_empty() || mine.iter().any(|k| keys.contains(k)) {
+            rounds.push(Vec::new());
+            keys.clear();
+        }
+        keys.extend(mine);
+        if let Some(round) = rounds.last_mut() {
+            round.push(inbound);
+        }
+    }
+    rounds
+}
+
 /// One delivery inside the batch's transaction: a savepoint that rolls
 /// back alone when the delivery fails.
 fn in_savepoint(conn: &mut DbConnection, inbound: &Inbound) -> StoreResult<InboundOutcome> {
-    conn.transaction(|conn| deliver_in(conn, inbound))
+    conn.transaction(|conn| {
+        deliver_round(conn, &[inbound])?
+            .pop()
+            .ok_or_else(|| StoreError::Database(anyhow::anyhow!("a delivery had no outcome")))
+    })
 }

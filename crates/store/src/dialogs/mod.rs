@@ -15,6 +15,7 @@ mod inbound;
 pub(crate) mod ingest;
 mod reply;
 mod settings;
+pub(crate) mod writes;
 
 use crate::catalog::step_row;
 use crate::error::{StoreError, StoreResult};
@@ -57,20 +58,6 @@ pub fn dialog_state(
     let tags = tag_ids(conn, id)?;
     let state = row.state(tags)?;
     Ok((row, state))
-}
-
-/// Moves one dialog from one status counter to another (or into one, for a
-/// new dialog), in the caller's transaction.
-pub fn bump_counters(conn: &mut DbConnection, from: Option<Status>, to: Status) -> StoreResult<()> {
-    if let Some(from) = from {
-        diesel::update(status_counters::table.find(from.as_str()))
-            .set(status_counters::count.eq(status_counters::count - 1))
-            .execute(conn)?;
-    }
-    diesel::update(status_counters::table.find(to.as_str()))
-        .set(status_counters::count.eq(status_counters::count + 1))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// A step as the state machine needs it; a missing step is a field error.

@@ -1,4 +1,5 @@
-//! Webhook events of one change, written in its transaction.
+//! Webhook events of one change, or of a batch of changes, written in
+//! their transaction.
 
 use crate::error::{StoreError, StoreResult};
 use crate::schema::*;
@@ -11,61 +12,87 @@ use serde::Serialize;
 /// An enabled subscription, as the outbox needs it.
 struct Subscriber {
     id: i64,
+    /// Only this channel's events, when set.
+    channel_id: Option<i64>,
     events: Vec<WebhookEventType>,
 }
 
-/// The webhook events of one change: collected while the change is
+impl Subscriber {
+    fn wants(&self, channel: ChannelId, event_type: WebhookEventType) -> bool {
+        self.channel_id.is_none_or(|c| c == channel.0) && self.events.contains(&event_type)
+    }
+}
+
+/// One event waiting to be written.
+struct Pending {
+    dialog_id: Option<DialogId>,
+    channel: ChannelId,
+    event_type: WebhookEventType,
+    payload: String,
+}
+
+/// The webhook events of changes: collected while the changes are
 /// written, stored with one delivery per subscription that wants each.
+/// The enabled subscriptions are read once, however many dialogs the
+/// changes touch.
 pub struct Outbox {
     subscribers: Vec<Subscriber>,
-    dialog_id: Option<DialogId>,
-    events: Vec<(WebhookEventType, String)>,
+    /// The dialog and channel [`Outbox::add`] writes for.
+    current: (Option<DialogId>, ChannelId),
+    events: Vec<Pending>,
 }
 
 impl Outbox {
-    /// The outbox of a change of a dialog on `channel`: reads which enabled
-    /// subscriptions would get its events.
+    /// The outbox of a change of a dialog on `channel`: reads the enabled
+    /// subscriptions.
     pub fn open(
         conn: &mut DbConnection,
         dialog_id: Option<DialogId>,
         channel: ChannelId,
     ) -> StoreResult<Outbox> {
-        let rows: Vec<(i64, String)> = webhooks::table
+        let rows: Vec<(i64, Option<i64>, String)> = webhooks::table
             .filter(webhooks::enabled.eq(true))
-            .filter(
-                webhooks::channel_id
-                    .is_null()
-                    .or(webhooks::channel_id.eq(channel.0)),
-            )
-            .select((webhooks::id, webhooks::events))
+            .select((webhooks::id, webhooks::channel_id, webhooks::events))
             .load(conn)?;
         Ok(Outbox {
             subscribers: rows
                 .into_iter()
-                .map(|(id, events)| Subscriber {
+                .map(|(id, channel_id, events)| Subscriber {
                     id,
+                    channel_id,
                     events: super::events_from_db(&events),
                 })
                 .collect(),
-            dialog_id,
+            current: (dialog_id, channel),
             events: Vec::new(),
         })
     }
 
-    /// Whether any subscription wants events of this type (so building the
-    /// payload is worth it).
+    /// From now on, [`Outbox::add`] writes events of this dialog.
+    pub fn switch_to(&mut self, dialog_id: DialogId, channel: ChannelId) {
+        self.current = (Some(dialog_id), channel);
+    }
+
+    /// Whether any subscription wants events of this type from the current
+    /// dialog's channel (so building the payload is worth it).
     pub fn wants(&self, event_type: WebhookEventType) -> bool {
         self.subscribers
             .iter()
-            .any(|s| s.events.contains(&event_type))
+            .any(|s| s.wants(self.current.1, event_type))
     }
 
-    /// Adds an event, when a subscription wants it.
+    /// Adds an event of the current dialog, when a subscription wants it.
     pub fn add(&mut self, event_type: WebhookEventType, data: &impl Serialize) -> StoreResult<()> {
         if self.wants(event_type) {
             let payload =
                 serde_json::to_string(data).map_err(|e| StoreError::Database(e.into()))?;
-            self.events.push((event_type, payload));
+            let (dialog_id, channel) = self.current;
+            self.events.push(Pending {
+                dialog_id,
+                channel,
+                event_type,
+                payload,
+            });
         }
         Ok(())
     }
@@ -76,13 +103,13 @@ impl Outbox {
             return Ok(());
         }
         let at = to_db(now());
-        let dialog = self.dialog_id.map(|d| d.0);
-        for (event_type, payload) in self.events {
+        for event in self.events {
+            let dialog = event.dialog_id.map(|d| d.0);
             let event_id: i64 = diesel::insert_into(webhook_events::table)
                 .values((
-                    webhook_events::kind.eq(event_type.as_str()),
+                    webhook_events::kind.eq(event.event_type.as_str()),
                     webhook_events::dialog_id.eq(dialog),
-                    webhook_events::payload.eq(payload),
+                    webhook_events::payload.eq(event.payload),
                     webhook_events::created_at.eq(at),
                 ))
                 .returning(webhook_events::id)
@@ -90,7 +117,7 @@ impl Outbox {
             let deliveries: Vec<_> = self
                 .subscribers
                 .iter()
-                .filter(|s| s.events.contains(&event_type))
+                .filter(|s| s.wants(event.channel, event.event_type))
                 .map(|s| {
                     (
                         webhook_deliveries::webhook_id.eq(s.id),

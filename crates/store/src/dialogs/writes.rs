@@ -1,0 +1,608 @@
+//! The rows that changes of dialogs write, gathered in memory and written
+//! together: one statement per table, however many changes.
+//!
+//! A change used to write as it went: a dozen statements, each a round
+//! trip, and an `UPDATE` of the dialog that diesel parses and plans anew
+//! every time. An inbound batch of sixteen deliveries was then two hundred
+//! statements. Now a change is decided first (`Decided`, in `apply.rs`),
+//! its ids are reserved with those of every other change of the batch
+//! ([`Ids`]), and its rows are staged here; [`Writes::write`] sends them
+//! as one multi-row statement per table. A single change (a reply, a
+//! settings save) goes the same way with a batch of one, so there is one
+//! write path and nothing to keep in step.
+
+use super::facets::counted_under;
+use crate::error::StoreResult;
+use crate::schema::*;
+use crate::webhooks::outbox::Outbox;
+use crate::{live, rollups, DbConnection};
+use chrono::NaiveDateTime;
+use dialogdesk_domain::machine::DialogState;
+use dialogdesk_domain::{ChannelId, Status};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use std::collections::{BTreeMap, VecDeque};
+
+/// How many new rows of each table a batch of changes writes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct IdsWanted {
+    /// Messages.
+    pub messages: usize,
+    /// Timeline entries.
+    pub events: usize,
+    /// Clients of new leads.
+    pub clients: usize,
+    /// Dialogs of new leads.
+    pub dialogs: usize,
+}
+
+impl std::ops::AddAssign for IdsWanted {
+    fn add_assign(&mut self, other: IdsWanted) {
+        self.messages += other.messages;
+        self.events += other.events;
+        self.clients += other.clients;
+        self.dialogs += other.dialogs;
+    }
+}
+
+/// Ids reserved for a batch's new rows, handed out in increasing order.
+///
+/// Rows are written after the whole batch is decided, but a change's live
+/// events, webhook payloads and answer name its message and timeline ids:
+/// so the ids are taken first. PostgreSQL draws them from the tables'
+/// sequences (as a default id would); SQLite continues after the largest id
+/// (as a default rowid does), which is safe because a write transaction
+/// holds the database's only write lock until it commits.
+#[derive(Debug, Default)]
+pub struct Ids {
+    messages: VecDeque<i64>,
+    events: VecDeque<i64>,
+    clients: VecDeque<i64>,
+    dialogs: VecDeque<i64>,
+}
+
+/// One reserved id, as the reserving query returns it.
+#[derive(QueryableByName)]
+struct ReservedId {
+    #[diesel(sql_type = Text)]
+    tbl: String,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+impl Ids {
+    /// Reserves `wanted` ids, in one query.
+    pub fn reserve(conn: &mut DbConnection, wanted: IdsWanted) -> StoreResult<Ids> {
+        let tables = [
+            ("messages", wanted.messages),
+            ("events", wanted.events),
+            ("clients", wanted.clients),
+            ("dialogs", wanted.dialogs),
+        ];
+        let pg = matches!(conn, DbConnection::Pg(_));
+        let parts: Vec<String> = tables
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(table, n)| {
+                if pg {
+                    format!("SELECT '{table}' AS tbl, nextval('{table}_id_seq') AS id FROM generate_series(1, {n})")
+                } else {
+                    format!("SELECT '{table}' AS tbl, COALESCE(MAX(id), 0) AS id FROM {table}")
+                }
+            })
+            .collect();
+        let mut ids = Ids::default();
+        if parts.is_empty() {
+            return Ok(ids);
+        }
+        let mut rows: Vec<ReservedId> = diesel::sql_query(parts.join(" UNION ALL ")).load(conn)?;
+        rows.sort_by_key(|r| r.id);
+        for row in rows {
+            let (queue, n) = match row.tbl.as_str() {
+                "messages" => (&mut ids.messages, wanted.messages),
+                "events" => (&mut ids.events, wanted.events),
+                "clients" => (&mut ids.clients, wanted.clients),
+                _ => (&mut ids.dialogs, wanted.dialogs),
+            };
+            if pg {
+                queue.push_back(row.id);
+            } else {
+                queue.extend((1..=n as i64).map(|k| row.id + k));
+            }
+        }
+        Ok(ids)
+    }
+
+    fn next(queue: &mut VecDeque<i64>, table: &str) -> StoreResult<i64> {
+        queue.pop_front().ok_or_else(|| {
+            crate::StoreError::Database(anyhow::anyhow!("no {table} id was reserved"))
+        })
+    }
+
+    /// The next message id.
+    pub fn message(&mut self) -> StoreResult<i64> {
+        Self::next(&mut self.messages, "message")
+    }
+
+    /// The next timeline entry id.
+    pub fn event(&mut self) -> StoreResult<i64> {
+        Self::next(&mut self.events, "event")
+    }
+
+    /// The next client id.
+    pub fn client(&mut self) -> StoreResult<i64> {
+        Self::next(&mut self.clients, "client")
+    }
+
+    /// The next dialog id.
+    pub fn dialog(&mut self) -> StoreResult<i64> {
+        Self::next(&mut self.dialogs, "dialog")
+    }
+}
+
+/// A new lead's client.
+#[derive(Insertable)]
+#[diesel(table_name = clients, treat_none_as_default_value = false)]
+pub struct NewClientRow {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub avatar_url: Option<String>,
+    pub custom_fields: &'static str,
+    pub search_name: String,
+    pub phone_digits: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A new lead's dialog, in `start`.
+#[derive(Insertable)]
+#[diesel(table_name = dialogs, treat_none_as_default_value = false)]
+pub struct NewDialogRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub client_phone_digits: String,
+    pub client_search_name: String,
+    pub channel_name: String,
+    pub channel_id: i64,
+    pub client_external_id: Option<String>,
+    pub status: &'static str,
+    pub flow_id: Option<i64>,
+    pub step_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub message_count: i64,
+    pub finished_at: Option<NaiveDateTime>,
+    pub finished_by: Option<i64>,
+    pub finished_by_name: String,
+    pub status_reason: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub last_message_at: NaiveDateTime,
+    pub last_message_author: Option<String>,
+    pub last_message_kind: Option<String>,
+    pub last_message_text: Option<String>,
+    pub awaiting_reply_since: Option<NaiveDateTime>,
+}
+
+impl NewDialogRow {
+    /// The row as a change of the same batch left it.
+    fn take(&mut self, u: DialogUpdate) {
+        self.status = u.status;
+        self.flow_id = u.flow_id;
+        self.step_id = u.step_id;
+        self.assignee_id = u.assignee_id;
+        self.message_count = u.message_count;
+        self.finished_at = u.finished_at;
+        self.finished_by = u.finished_by;
+        self.finished_by_name = u.finished_by_name;
+        self.status_reason = u.status_reason;
+        self.version = u.version;
+        self.updated_at = u.updated_at;
+        self.last_message_at = u.last_message_at;
+        self.last_message_author = u.last_message_author;
+        self.last_message_kind = u.last_message_kind;
+        self.last_message_text = u.last_message_text;
+        self.awaiting_reply_since = u.awaiting_reply_since;
+    }
+}
+
+/// A stored message.
+#[derive(Insertable)]
+#[diesel(table_name = messages, treat_none_as_default_value = false)]
+pub struct MessageRow {
+    pub id: i64,
+    pub dialog_id: i64,
+    pub channel_id: i64,
+    pub author: &'static str,
+    pub operator_id: Option<i64>,
+    pub kind: &'static str,
+    pub text: String,
+    pub media_url: Option<String>,
+    pub external_id: Option<String>,
+    pub sent_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub response_seconds: Option<f64>,
+    pub delivery_status: Option<&'static str>,
+    pub delivery_updated_at: Option<NaiveDateTime>,
+}
+
+/// A timeline entry.
+#[derive(Insertable)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
+pub struct TimelineRow {
+    pub id: i64,
+    pub dialog_id: i64,
+    pub kind: &'static str,
+    pub actor_kind: &'static str,
+    pub actor_id: Option<i64>,
+    pub reason: String,
+    pub before_value: String,
+    pub after_value: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A dialog row's columns after a change.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = dialogs, treat_none_as_null = true)]
+pub struct DialogUpdate {
+    #[diesel(skip_update)]
+    pub id: i64,
+    pub status: &'static str,
+    pub flow_id: Option<i64>,
+    pub step_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub message_count: i64,
+    pub finished_at: Option<NaiveDateTime>,
+    pub finished_by: Option<i64>,
+    pub finished_by_name: String,
+    pub status_reason: Option<String>,
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+    pub last_message_at: NaiveDateTime,
+    pub last_message_author: Option<String>,
+    pub last_message_kind: Option<String>,
+    pub last_message_text: Option<String>,
+    pub awaiting_reply_since: Option<NaiveDateTime>,
+}
+
+/// The columns [`DialogUpdate`] sets, with their PostgreSQL types (the
+/// values of a multi-row `VALUES` need them).
+const UPDATED_COLUMNS: [(&str, &str); 17] = [
+    ("id", "bigint"),
+    ("status", "text"),
+    ("flow_id", "bigint"),
+    ("step_id", "bigint"),
+    ("assignee_id", "bigint"),
+    ("message_count", "bigint"),
+    ("finished_at", "timestamp"),
+    ("finished_by", "bigint"),
+    ("finished_by_name", "text"),
+    ("status_reason", "text"),
+    ("version", "bigint"),
+    ("updated_at", "timestamp"),
+    ("last_message_at", "timestamp"),
+    ("last_message_author", "text"),
+    ("last_message_kind", "text"),
+    ("last_message_text", "text"),
+    ("awaiting_reply_since", "timestamp"),
+];
+
+/// Everything a batch of changes writes.
+pub struct Writes {
+    clients: Vec<NewClientRow>,
+    new_dialogs: Vec<NewDialogRow>,
+    messages: Vec<MessageRow>,
+    dialogs: Vec<DialogUpdate>,
+    tags_added: Vec<(i64, i64)>,
+    tags_removed: Vec<(i64, Vec<i64>)>,
+    timeline: Vec<TimelineRow>,
+    statuses: BTreeMap<Status, i64>,
+    facets: BTreeMap<(&'static str, i64, Status), i64>,
+    replies: Vec<(i64, NaiveDateTime, Option<f64>)>,
+    assignments: Vec<(i64, NaiveDateTime)>,
+    counts_changed: bool,
+    /// Live events, in the order of the changes.
+    pub live: live::Batch,
+    /// Webhook events, in the order of the changes.
+    pub outbox: Outbox,
+}
+
+impl Writes {
+    /// An empty batch; reads which webhook subscriptions are enabled.
+    pub fn open(conn: &mut DbConnection) -> StoreResult<Writes> {
+        Ok(Writes {
+            clients: Vec::new(),
+            new_dialogs: Vec::new(),
+            messages: Vec::new(),
+            dialogs: Vec::new(),
+            tags_added: Vec::new(),
+            tags_removed: Vec::new(),
+            timeline: Vec::new(),
+            statuses: BTreeMap::new(),
+            facets: BTreeMap::new(),
+            replies: Vec::new(),
+            assignments: Vec::new(),
+            counts_changed: false,
+            live: live::Batch::default(),
+            outbox: Outbox::open(conn, None, ChannelId(0))?,
+        })
+    }
+
+    /// A new lead's client.
+    pub fn new_client(&mut self, row: NewClientRow) {
+        self.clients.push(row);
+    }
+
+    /// A new lead's dialog, counted in `start`.
+    pub fn new_dialog(&mut self, row: NewDialogRow, start: &DialogState) {
+        self.move_status(None, start.status);
+        self.move_facets(row.channel_id, None, start);
+        self.new_dialogs.push(row);
+    }
+
+    /// A message.
+    pub fn message(&mut self, row: MessageRow) {
+        self.messages.push(row);
+    }
+
+    /// A dialog row's new columns (the latest for the row wins: one
+    /// multi-row `UPDATE` would apply only one of two for the same row).
+    pub fn dialog(&mut self, update: DialogUpdate) {
+        match self.dialogs.iter_mut().find(|d| d.id == update.id) {
+            Some(earlier) => *earlier = update,
+            None => self.dialogs.push(update),
+        }
+    }
+
+    /// Tags put on and taken off a dialog.
+    pub fn tags(&mut self, dialog_id: i64, added: &[i64], removed: &[i64]) {
+        self.tags_added
+            .extend(added.iter().map(|&tag| (dialog_id, tag)));
+        if !removed.is_empty() {
+            self.tags_removed.push((dialog_id, removed.to_vec()));
+        }
+    }
+
+    /// A timeline entry.
+    pub fn timeline(&mut self, row: TimelineRow) {
+        self.timeline.push(row);
+    }
+
+    /// An operator's reply, for the reply rollup.
+    pub fn reply(&mut self, operator: i64, sent_at: NaiveDateTime, response_seconds: Option<f64>) {
+        self.replies.push((operator, sent_at, response_seconds));
+    }
+
+    /// An assignment, for the assignment rollup.
+    pub fn assignment(&mut self, operator: i64, at: NaiveDateTime) {
+        self.assignments.push((operator, at));
+    }
+
+    /// Moves one dialog between the per-status counters (into one, for a
+    /// new dialog).
+    pub fn move_status(&mut self, from: Option<Status>, to: Status) {
+        if let Some(from) = from {
+            *self.statuses.entry(from).or_default() -= 1;
+        }
+        *self.statuses.entry(to).or_default() += 1;
+        self.counts_changed = true;
+    }
+
+    /// Moves one dialog from the facet counters of `before` to those of
+    /// `after` (`before` is `None` for a new dialog).
+    pub fn move_facets(
+        &mut self,
+        channel_id: i64,
+        before: Option<&DialogState>,
+        after: &DialogState,
+    ) {
+        let old = before.map_or_else(Default::default, |b| counted_under(channel_id, b));
+        let new = counted_under(channel_id, after);
+        for key in old.difference(&new) {
+            *self.facets.entry(*key).or_default() -= 1;
+        }
+        for key in new.difference(&old) {
+            *self.facets.entry(*key).or_default() += 1;
+        }
+    }
+
+    /// Writes it all, one statement per table (the tables in the order
+    /// their foreign keys need), in the caller's transaction.
+    pub fn write(mut self, conn: &mut DbConnection) -> StoreResult<()> {
+        // A dialog this batch creates is inserted as its changes left it:
+        // an INSERT and an UPDATE of the same row would write each of the
+        // forty-odd indexes of `dialogs` twice.
+        let mut updates = Vec::with_capacity(self.dialogs.len());
+        for update in std::mem::take(&mut self.dialogs) {
+            match self.new_dialogs.iter_mut().find(|d| d.id == update.id) {
+                Some(new) => new.take(update),
+                None => updates.push(update),
+            }
+        }
+        if !self.clients.is_empty() {
+            crate::on_backend!(conn, |c| diesel::insert_into(clients::table)
+                .values(&self.clients)
+                .execute(c))?;
+        }
+        if !self.new_dialogs.is_empty() {
+            crate::on_backend!(conn, |c| diesel::insert_into(dialogs::table)
+                .values(&self.new_dialogs)
+                .execute(c))?;
+        }
+        if !self.messages.is_empty() {
+            crate::on_backend!(conn, |c| diesel::insert_into(messages::table)
+                .values(&self.messages)
+                .execute(c))?;
+        }
+        update_dialogs(conn, &updates)?;
+        if !self.tags_added.is_empty() {
+            let rows: Vec<_> = self
+                .tags_added
+                .iter()
+                .map(|&(dialog, tag)| {
+                    (
+                        dialog_tags::dialog_id.eq(dialog),
+                        dialog_tags::tag_id.eq(tag),
+                    )
+                })
+                .collect();
+            crate::on_backend!(conn, |c| diesel::insert_into(dialog_tags::table)
+                .values(&rows)
+                .execute(c))?;
+        }
+        for (dialog, tags) in &self.tags_removed {
+            diesel::delete(
+                dialog_tags::table
+                    .filter(dialog_tags::dialog_id.eq(dialog))
+                    .filter(dialog_tags::tag_id.eq_any(tags)),
+            )
+            .execute(conn)?;
+        }
+        if !self.timeline.is_empty() {
+            crate::on_backend!(conn, |c| diesel::insert_into(events::table)
+                .values(&self.timeline)
+                .execute(c))?;
+        }
+        for (status, delta) in self.statuses.iter().filter(|(_, d)| **d != 0) {
+            diesel::update(status_counters::table.find(status.as_str()))
+                .set(status_counters::count.eq(status_counters::count + delta))
+                .execute(conn)?;
+        }
+        add_to_facets(conn, &self.facets)?;
+        for (operator, sent_at, response_seconds) in self.replies {
+            rollups::add_reply(conn, operator, sent_at, response_seconds)?;
+        }
+        for (operator, at) in self.assignments {
+            rollups::add_assignment(conn, operator, at)?;
+        }
+        self.outbox.write(conn)?;
+        if self.counts_changed {
+            self.live
+                .add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;
+        }
+        self.live.write(conn)
+    }
+}
+
+/// Adds each delta to its facet counter (creating it), in one statement.
+fn add_to_facets(
+    conn: &mut DbConnection,
+    deltas: &BTreeMap<(&'static str, i64, Status), i64>,
+) -> StoreResult<()> {
+    use diesel::upsert::excluded;
+    let rows: Vec<_> = deltas
+        .iter()
+        .filter(|(_, delta)| **delta != 0)
+        .map(|((facet, id, status), delta)| {
+            (
+                facet_counters::facet.eq(*facet),
+                facet_counters::facet_id.eq(*id),
+                facet_counters::status.eq(status.as_str()),
+                facet_counters::count.eq(*delta),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::on_backend!(conn, |c| diesel::insert_into(facet_counters::table)
+        .values(&rows)
+        .on_conflict((
+            facet_counters::facet,
+            facet_counters::facet_id,
+            facet_counters::status
+        ))
+        .do_update()
+        .set(facet_counters::count.eq(facet_counters::count + excluded(facet_counters::count)))
+        .execute(c))?;
+    Ok(())
+}
+
+/// The rows of a PostgreSQL `VALUES` list of `rows` rows with columns of
+/// `types`, as numbered parameters: `(CAST($1 AS bigint), …), …` (a
+/// `VALUES` list needs its types). Used on PostgreSQL only, where every
+/// statement is a round trip (see `inbound::lists_pay`).
+///
+/// Joining a table to such a list looks each row up by its whole key:
+/// `channel_id = ANY(…) AND external_id = ANY(…)` let PostgreSQL search the
+/// unique index by the channel alone and filter forty thousand rows.
+pub(crate) fn pg_values_list(rows: usize, types: &[&str]) -> String {
+    let mut n = 0;
+    (0..rows)
+        .map(|_| {
+            let row: Vec<String> = types
+                .iter()
+                .map(|ty| {
+                    n += 1;
+                    format!("CAST(${n} AS {ty})")
+                })
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The dialog rows' new columns: on PostgreSQL, two rows or more in one
+/// `UPDATE … FROM (VALUES …)` (one round trip); one row (a single change,
+/// a delivery at low load), and every row on SQLite (in the process, no
+/// round trip), by the plain `UPDATE`, which is parsed and planned faster.
+fn update_dialogs(conn: &mut DbConnection, rows: &[DialogUpdate]) -> StoreResult<()> {
+    if rows.len() < 2 || matches!(conn, DbConnection::Sqlite(_)) {
+        for row in rows {
+            diesel::update(dialogs::table.find(row.id))
+                .set(row)
+                .execute(conn)?;
+        }
+        return Ok(());
+    }
+    let types: Vec<&str> = UPDATED_COLUMNS.iter().map(|(_, ty)| *ty).collect();
+    let values = pg_values_list(rows.len(), &types);
+    let names: Vec<&str> = UPDATED_COLUMNS.iter().map(|(name, _)| *name).collect();
+    let set: Vec<String> = names[1..]
+        .iter()
+        .map(|name| format!("{name} = v.{name}"))
+        .collect();
+    let sql = format!(
+        "WITH v ({}) AS (VALUES {values}) UPDATE dialogs SET {} FROM v WHERE dialogs.id = v.id",
+        names.join(", "),
+        set.join(", ")
+    );
+    let c = pg_only(conn)?;
+    {
+        let mut query = diesel::sql_query(sql.as_str()).into_boxed();
+        for row in rows {
+            query = query
+                .bind::<BigInt, _>(row.id)
+                .bind::<Text, _>(row.status)
+                .bind::<Nullable<BigInt>, _>(row.flow_id)
+                .bind::<Nullable<BigInt>, _>(row.step_id)
+                .bind::<Nullable<BigInt>, _>(row.assignee_id)
+                .bind::<BigInt, _>(row.message_count)
+                .bind::<Nullable<Timestamp>, _>(row.finished_at)
+                .bind::<Nullable<BigInt>, _>(row.finished_by)
+                .bind::<Text, _>(row.finished_by_name.as_str())
+                .bind::<Nullable<Text>, _>(row.status_reason.as_deref())
+                .bind::<BigInt, _>(row.version)
+                .bind::<Timestamp, _>(row.updated_at)
+                .bind::<Timestamp, _>(row.last_message_at)
+                .bind::<Nullable<Text>, _>(row.last_message_author.as_deref())
+                .bind::<Nullable<Text>, _>(row.last_message_kind.as_deref())
+                .bind::<Nullable<Text>, _>(row.last_message_text.as_deref())
+                .bind::<Nullable<Timestamp>, _>(row.awaiting_reply_since);
+        }
+        query.execute(c)?;
+    }
+    Ok(())
+}
+
+/// The PostgreSQL connection, for a statement only PostgreSQL is sent.
+pub(crate) fn pg_only(conn: &mut DbConnection) -> StoreResult<&mut diesel::PgConnection> {
+    match conn {
+        DbConnection::Pg(pg) => Ok(pg),
+        DbConnection::Sqlite(_) => Err(crate::StoreError::Database(anyhow::anyhow!(
+            "a PostgreSQL-only statement was sent to SQLite"
+        ))),
+    }
+}
