@@ -1,7 +1,9 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::writes::{pg_only, pg_values_list, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes};
+use super::writes::{
+    pg_only, pg_values_list, DialogUpdate, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes,
+};
 use super::{Decided, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
@@ -197,7 +199,6 @@ fn stage_new_dialog(
 ) {
     writes.new_dialog(
         NewDialogRow {
-            id: row.id,
             client_id: client.id,
             client_name: client.name.clone(),
             client_phone_digits: client.phone_digits.clone(),
@@ -205,23 +206,26 @@ fn stage_new_dialog(
             channel_name,
             channel_id: row.channel_id,
             client_external_id: row.client_external_id.clone(),
-            status: Status::Start.as_str(),
-            flow_id: None,
-            step_id: None,
-            assignee_id: None,
-            message_count: 0,
-            finished_at: None,
-            finished_by: None,
-            finished_by_name: String::new(),
-            status_reason: None,
-            version: 1,
             created_at: row.created_at,
-            updated_at: row.updated_at,
-            last_message_at: row.last_message_at,
-            last_message_author: None,
-            last_message_kind: None,
-            last_message_text: None,
-            awaiting_reply_since: None,
+            state: DialogUpdate {
+                id: row.id,
+                status: Status::Start.as_str(),
+                flow_id: None,
+                step_id: None,
+                assignee_id: None,
+                message_count: 0,
+                finished_at: None,
+                finished_by: None,
+                finished_by_name: String::new(),
+                status_reason: None,
+                version: 1,
+                updated_at: row.updated_at,
+                last_message_at: row.last_message_at,
+                last_message_author: None,
+                last_message_kind: None,
+                last_message_text: None,
+                awaiting_reply_since: None,
+            },
         },
         &DialogState::new(),
     );
@@ -592,7 +596,12 @@ fn stored_messages(
         return Ok(HashMap::new());
     }
     let found: Vec<Stored> = if lists_pay(conn, &keys) {
-        stored_messages_listed(conn, &keys)?
+        listed(
+            conn,
+            "SELECT m.id, m.dialog_id, m.channel_id, m.external_id FROM messages m \
+             JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.key",
+            &keys,
+        )?
     } else {
         let mut found = Vec::new();
         for (channel, external) in &keys {
@@ -641,20 +650,19 @@ struct Stored {
     external_id: String,
 }
 
-/// The messages stored under these (channel, message id) keys.
-fn stored_messages_listed(
-    conn: &mut DbConnection,
-    keys: &[(i64, &str)],
-) -> StoreResult<Vec<Stored>> {
+/// Rows found by (channel, key) pairs, in one query on PostgreSQL:
+/// `select` reads from a join with `v (channel_id, key)`, the pairs.
+fn listed<T>(conn: &mut DbConnection, select: &str, keys: &[(i64, &str)]) -> StoreResult<Vec<T>>
+where
+    T: QueryableByName<diesel::pg::Pg> + 'static,
+{
     let sql = format!(
-        "WITH v (channel_id, external_id) AS (VALUES {}) \
-         SELECT m.id, m.dialog_id, m.channel_id, m.external_id FROM messages m \
-         JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.external_id",
+        "WITH v (channel_id, key) AS (VALUES {}) {select}",
         pg_values_list(keys.len(), &["bigint", "text"])
     );
     let mut query = diesel::sql_query(sql.as_str()).into_boxed();
-    for (channel, external) in keys {
-        query = query.bind::<BigInt, _>(*channel).bind::<Text, _>(*external);
+    for (channel, key) in keys {
+        query = query.bind::<BigInt, _>(*channel).bind::<Text, _>(*key);
     }
     Ok(query.load(pg_only(conn)?)?)
 }
@@ -672,7 +680,12 @@ fn dialogs_by_chat(
         return Ok(HashMap::new());
     }
     let rows: Vec<DialogRow> = if lists_pay(conn, &keys) {
-        dialogs_listed(conn, &keys)?
+        listed(
+            conn,
+            "SELECT d.* FROM dialogs d \
+             JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.key",
+            &keys,
+        )?
     } else {
         let mut rows = Vec::new();
         for (channel, chat) in &keys {
@@ -687,21 +700,6 @@ fn dialogs_by_chat(
         rows
     };
     Ok(rows.into_iter().map(|row| (row.id, row)).collect())
-}
-
-/// The dialogs of these (channel, chat id) keys.
-fn dialogs_listed(conn: &mut DbConnection, keys: &[(i64, &str)]) -> StoreResult<Vec<DialogRow>> {
-    let sql = format!(
-        "WITH v (channel_id, chat) AS (VALUES {}) \
-         SELECT d.* FROM dialogs d \
-         JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.chat",
-        pg_values_list(keys.len(), &["bigint", "text"])
-    );
-    let mut query = diesel::sql_query(sql.as_str()).into_boxed();
-    for (channel, chat) in keys {
-        query = query.bind::<BigInt, _>(*channel).bind::<Text, _>(*chat);
-    }
-    Ok(query.load(pg_only(conn)?)?)
 }
 
 /// These dialogs' rows, by id.

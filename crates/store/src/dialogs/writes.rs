@@ -158,7 +158,6 @@ pub struct NewClientRow {
 #[derive(Insertable)]
 #[diesel(table_name = dialogs, treat_none_as_default_value = false)]
 pub struct NewDialogRow {
-    pub id: i64,
     pub client_id: i64,
     pub client_name: String,
     pub client_phone_digits: String,
@@ -166,45 +165,11 @@ pub struct NewDialogRow {
     pub channel_name: String,
     pub channel_id: i64,
     pub client_external_id: Option<String>,
-    pub status: &'static str,
-    pub flow_id: Option<i64>,
-    pub step_id: Option<i64>,
-    pub assignee_id: Option<i64>,
-    pub message_count: i64,
-    pub finished_at: Option<NaiveDateTime>,
-    pub finished_by: Option<i64>,
-    pub finished_by_name: String,
-    pub status_reason: Option<String>,
-    pub version: i64,
     pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub last_message_at: NaiveDateTime,
-    pub last_message_author: Option<String>,
-    pub last_message_kind: Option<String>,
-    pub last_message_text: Option<String>,
-    pub awaiting_reply_since: Option<NaiveDateTime>,
-}
-
-impl NewDialogRow {
-    /// The row as a change of the same batch left it.
-    fn take(&mut self, u: DialogUpdate) {
-        self.status = u.status;
-        self.flow_id = u.flow_id;
-        self.step_id = u.step_id;
-        self.assignee_id = u.assignee_id;
-        self.message_count = u.message_count;
-        self.finished_at = u.finished_at;
-        self.finished_by = u.finished_by;
-        self.finished_by_name = u.finished_by_name;
-        self.status_reason = u.status_reason;
-        self.version = u.version;
-        self.updated_at = u.updated_at;
-        self.last_message_at = u.last_message_at;
-        self.last_message_author = u.last_message_author;
-        self.last_message_kind = u.last_message_kind;
-        self.last_message_text = u.last_message_text;
-        self.awaiting_reply_since = u.awaiting_reply_since;
-    }
+    /// What the state machine keeps: `start` at first, then as the
+    /// batch's change of the dialog left it.
+    #[diesel(embed)]
+    pub state: DialogUpdate,
 }
 
 /// A stored message.
@@ -242,9 +207,9 @@ pub struct TimelineRow {
     pub created_at: NaiveDateTime,
 }
 
-/// A dialog row's columns after a change.
-#[derive(Debug, Clone, AsChangeset)]
-#[diesel(table_name = dialogs, treat_none_as_null = true)]
+/// A dialog row's columns after a change (and its id).
+#[derive(Debug, Clone, AsChangeset, Insertable)]
+#[diesel(table_name = dialogs, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct DialogUpdate {
     #[diesel(skip_update)]
     pub id: i64,
@@ -415,8 +380,12 @@ impl Writes {
         // forty-odd indexes of `dialogs` twice.
         let mut updates = Vec::with_capacity(self.dialogs.len());
         for update in std::mem::take(&mut self.dialogs) {
-            match self.new_dialogs.iter_mut().find(|d| d.id == update.id) {
-                Some(new) => new.take(update),
+            match self
+                .new_dialogs
+                .iter_mut()
+                .find(|d| d.state.id == update.id)
+            {
+                Some(new) => new.state = update,
                 None => updates.push(update),
             }
         }
