@@ -116,7 +116,6 @@ fn before_deliveries(store: &Store) -> Catalog {
         })
         .unwrap();
     let first = store.inbound_batch(&[delivery(
-        &c,
         c.whatsapp,
         "taken",
         Some("Taken"),
@@ -143,7 +142,6 @@ fn before_deliveries(store: &Store) -> Catalog {
 }
 
 fn delivery(
-    c: &Catalog,
     channel: ChannelId,
     chat: &str,
     name: Option<&str>,
@@ -151,7 +149,6 @@ fn delivery(
     n: i64,
     message_id: &str,
 ) -> Inbound {
-    let _ = c;
     let kind = match n % 7 {
         3 => MessageKind::Image,
         5 => MessageKind::Voice,
@@ -181,62 +178,44 @@ fn delivery(
 fn deliveries(c: &Catalog) -> Vec<Inbound> {
     let mut out = Vec::new();
     let mut n = 1;
-    let mut next = |channel, chat: &str, name: Option<&str>, phone: Option<&str>, id: &str| {
+    let mut next = |channel, chat: &str, name: &str, phone: Option<&str>, id: &str| {
         n += 1;
-        delivery(c, channel, chat, name, phone, n, id)
+        delivery(channel, chat, Some(name), phone, n, id)
     };
-    // A channel that does not exist: the first batch takes the savepoint path.
-    out.push(next(
-        ChannelId(999),
-        "nowhere",
-        Some("Nobody"),
-        None,
-        "m-nowhere",
-    ));
-    for lead in 0..40 {
-        let channel = if lead % 3 == 0 {
+    // Lead `lead` is known by chat id, on one of the two channels.
+    let lead_of = |lead: usize| {
+        let channel = if lead.is_multiple_of(3) {
             c.telegram
         } else {
             c.whatsapp
         };
-        let chat = format!("lead-{lead}");
-        out.push(next(
-            channel,
-            &chat,
-            Some(&format!("Lead {lead}")),
-            None,
-            &format!("m-{lead}-1"),
-        ));
+        (channel, format!("lead-{lead}"), format!("Lead {lead}"))
+    };
+    // A channel that does not exist: the first batch takes the savepoint path.
+    out.push(next(ChannelId(999), "nowhere", "Nobody", None, "m-nowhere"));
+    for lead in 0..40 {
+        let (channel, chat, name) = lead_of(lead);
+        out.push(next(channel, &chat, &name, None, &format!("m-{lead}-1")));
         if lead % 4 == 0 {
             // The same lead again in the same batch, and a repeat of its message.
-            out.push(next(
-                channel,
-                &chat,
-                Some(&format!("Lead {lead}")),
-                None,
-                &format!("m-{lead}-2"),
-            ));
-            out.push(next(
-                channel,
-                &chat,
-                Some(&format!("Lead {lead}")),
-                None,
-                &format!("m-{lead}-1"),
-            ));
+            out.push(next(channel, &chat, &name, None, &format!("m-{lead}-2")));
+            out.push(next(channel, &chat, &name, None, &format!("m-{lead}-1")));
         }
         if lead % 10 == 7 {
+            let phone = format!("+7 900 000-00-{lead:02}");
+            let chat = format!("chat-of-{lead}");
             out.push(next(
                 c.whatsapp,
                 "",
-                Some("By phone"),
-                Some(&format!("+7 900 000-00-{lead:02}")),
+                "By phone",
+                Some(&phone),
                 &format!("m-phone-{lead}"),
             ));
             out.push(next(
                 c.whatsapp,
-                &format!("chat-of-{lead}"),
-                Some("By phone"),
-                Some(&format!("+7 900 000-00-{lead:02}")),
+                &chat,
+                "By phone",
+                Some(&phone),
                 &format!("m-phone-{lead}-b"),
             ));
         }
@@ -245,30 +224,20 @@ fn deliveries(c: &Catalog) -> Vec<Inbound> {
     out.push(next(
         c.whatsapp,
         "taken",
-        Some("Taken Renamed"),
+        "Taken Renamed",
         None,
         "m-taken-1",
     ));
     out.push(next(
         c.whatsapp,
         "taken",
-        Some("Taken Renamed"),
+        "Taken Renamed",
         None,
         "m-taken-0",
     ));
     for lead in 0..40 {
-        let channel = if lead % 3 == 0 {
-            c.telegram
-        } else {
-            c.whatsapp
-        };
-        out.push(next(
-            channel,
-            &format!("lead-{lead}"),
-            Some(&format!("Lead {lead}")),
-            None,
-            &format!("m-{lead}-3"),
-        ));
+        let (channel, chat, name) = lead_of(lead);
+        out.push(next(channel, &chat, &name, None, &format!("m-{lead}-3")));
     }
     out
 }

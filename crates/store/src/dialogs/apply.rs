@@ -64,7 +64,7 @@ pub fn apply_event(
     // No row lock: write transactions take their turn one at a time
     // (`live::take_write_turn`), so nothing changes the dialog meanwhile.
     let (row, before) = dialog_state(conn, dialog_id)?;
-    let decided = Decided::new(conn, row, before, event, message)?;
+    let decided = Decided::new(conn, row, before, event.clone(), message.cloned())?;
     let mut ids = Ids::reserve(conn, decided.ids_wanted())?;
     let mut writes = Writes::open(conn)?;
     let applied = decided.stage(&mut writes, &mut ids)?;
@@ -90,10 +90,10 @@ impl Decided {
         conn: &mut DbConnection,
         row: DialogRow,
         before: DialogState,
-        event: &DialogEvent,
-        message: Option<&NewMessage>,
+        event: DialogEvent,
+        message: Option<NewMessage>,
     ) -> StoreResult<Decided> {
-        let transition = apply(&before, event)?;
+        let transition = apply(&before, &event)?;
         let writes_message = matches!(
             transition.timeline.last(),
             Some(TimelineChange::Message { .. })
@@ -113,8 +113,8 @@ impl Decided {
             row,
             before,
             transition,
-            event: event.clone(),
-            message: message.cloned(),
+            event,
+            message,
             finished_by_name,
         })
     }

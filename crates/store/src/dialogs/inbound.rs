@@ -297,12 +297,9 @@ impl Store {
     /// when new; a repeated channel message id returns the original result
     /// and writes nothing.
     pub fn inbound(&self, inbound: &Inbound) -> StoreResult<InboundOutcome> {
-        if inbound.client.external_id.is_none() && inbound.client.phone.is_none() {
-            return Err(StoreError::invalid(
-                "client",
-                "give the lead's external_id (chat id on the channel) or phone",
-            ));
-        }
+        // Refused here too, so a bad delivery never costs its batch the
+        // savepoint path.
+        check_lead(&inbound.client)?;
         // Two deliveries of one lead at once (a WhatsApp burst, a retry racing
         // the original) must not both create the lead, nor both store one
         // message: writes take their turn one at a time (in one batch, or
@@ -326,6 +323,18 @@ impl Store {
     }
 }
 
+/// A lead is found by its chat id on the channel or by its phone: it needs
+/// one of them.
+fn check_lead(lead: &InboundClient) -> StoreResult<()> {
+    if lead.external_id.is_none() && lead.phone.is_none() {
+        return Err(StoreError::invalid(
+            "client",
+            "give the lead's external_id (chat id on the channel) or phone",
+        ));
+    }
+    Ok(())
+}
+
 /// Where a delivery of a round goes.
 enum Target {
     /// Its message id was delivered before: nothing to write.
@@ -337,6 +346,17 @@ enum Target {
     New {
         channel_name: String,
         client: Option<ClientNames>,
+    },
+}
+
+/// A delivery of a round, decided: a repeat answered as it was, or a
+/// change, with the new dialog (its channel's name, and its client when
+/// the phone found one) when the lead had none.
+enum Planned {
+    Repeat(InboundOutcome),
+    Change {
+        one: Box<Decided>,
+        new: Option<(String, Option<ClientNames>)>,
     },
 }
 
@@ -358,26 +378,26 @@ pub(super) fn deliver_round(
 ) -> StoreResult<Vec<InboundOutcome>> {
     let repeats = stored_messages(conn, round)?;
     let mut rows = dialogs_by_chat(conn, round)?;
+    let by_chat: HashMap<(i64, String), i64> = rows
+        .values()
+        .filter_map(|r| Some(((r.channel_id, r.client_external_id.clone()?), r.id)))
+        .collect();
     let channels: Vec<i64> = round.iter().map(|d| d.channel_id.0).collect();
     let channel_names = channel_names(conn, &channels)?;
     let mut targets = Vec::with_capacity(round.len());
     for inbound in round {
         let (channel, lead) = (inbound.channel_id, &inbound.client);
-        if lead.external_id.is_none() && lead.phone.is_none() {
-            return Err(StoreError::invalid(
-                "client",
-                "give the lead's external_id (chat id on the channel) or phone",
-            ));
-        }
+        check_lead(lead)?;
         let repeat = inbound
             .message
             .external_id
             .as_ref()
             .and_then(|e| repeats.get(&(channel.0, e.clone())));
-        let known = lead.external_id.as_ref().and_then(|chat| {
-            rows.values()
-                .find(|r| r.channel_id == channel.0 && r.client_external_id.as_ref() == Some(chat))
-        });
+        let known = lead
+            .external_id
+            .as_ref()
+            .and_then(|chat| by_chat.get(&(channel.0, chat.clone())))
+            .and_then(|id| rows.get(id));
         targets.push(if let Some(&(message_id, dialog_id)) = repeat {
             Target::Repeat {
                 message_id,
@@ -437,29 +457,47 @@ pub(super) fn deliver_round(
 
     // Decide every delivery; then take the ids of all the round's rows at once.
     let at = to_db(now());
-    let mut decided = Vec::with_capacity(round.len());
+    let mut planned = Vec::with_capacity(round.len());
     let mut wanted = IdsWanted::default();
-    for (inbound, target) in round.iter().zip(&targets) {
-        let row = match target {
-            Target::Repeat { .. } => {
-                decided.push(None);
+    for (inbound, target) in round.iter().zip(targets) {
+        let (row, new) = match target {
+            Target::Repeat {
+                message_id,
+                dialog_id,
+            } => {
+                let row = rows
+                    .get(&dialog_id)
+                    .ok_or_else(|| StoreError::not_found("dialog", dialog_id))?;
+                planned.push(Planned::Repeat(InboundOutcome {
+                    dialog_id: DialogId(dialog_id),
+                    message_id: MessageId(message_id),
+                    status: parse_stored(&row.status)?,
+                    duplicate: true,
+                    created: false,
+                }));
                 continue;
             }
-            Target::Existing { dialog_id } => rows
-                .get(dialog_id)
-                .cloned()
-                .ok_or_else(|| StoreError::not_found("dialog", *dialog_id))?,
-            Target::New { client, .. } => {
+            Target::Existing { dialog_id } => (
+                rows.get(&dialog_id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::not_found("dialog", dialog_id))?,
+                None,
+            ),
+            Target::New {
+                channel_name,
+                client,
+            } => {
                 // Its ids are given once reserved, below.
                 wanted.clients += usize::from(client.is_none());
                 wanted.dialogs += 1;
-                start_row(
+                let row = start_row(
                     0,
                     client.as_ref().unwrap_or(&new_client(inbound, 0)),
                     inbound.channel_id,
                     inbound.client.external_id.as_deref(),
                     at,
-                )
+                );
+                (row, Some((channel_name, client)))
             }
         };
         let state = row.state(tags.remove(&row.id).unwrap_or_default())?;
@@ -467,73 +505,49 @@ pub(super) fn deliver_round(
             conn,
             row,
             state,
-            &lead_message_event(inbound),
-            Some(&lead_message(inbound)),
+            lead_message_event(inbound),
+            Some(lead_message(inbound)),
         )?;
         wanted += one.ids_wanted();
-        decided.push(Some(one));
+        planned.push(Planned::Change {
+            one: Box::new(one),
+            new,
+        });
     }
     let mut ids = Ids::reserve(conn, wanted)?;
     let mut writes = Writes::open(conn)?;
     let mut outcomes = Vec::with_capacity(round.len());
-    for ((inbound, target), one) in round.iter().zip(targets).zip(decided) {
-        let (one, created) = match (target, one) {
-            (
-                Target::Repeat {
-                    message_id,
-                    dialog_id,
-                },
-                _,
-            ) => {
-                let row = rows
-                    .get(&dialog_id)
-                    .ok_or_else(|| StoreError::not_found("dialog", dialog_id))?;
-                outcomes.push(InboundOutcome {
-                    dialog_id: DialogId(dialog_id),
-                    message_id: MessageId(message_id),
-                    status: parse_stored(&row.status)?,
-                    duplicate: true,
-                    created: false,
-                });
+    for (inbound, plan) in round.iter().zip(planned) {
+        let (mut one, new) = match plan {
+            Planned::Repeat(outcome) => {
+                outcomes.push(outcome);
                 continue;
             }
-            (Target::Existing { .. }, Some(one)) => (one, false),
-            (
-                Target::New {
-                    channel_name,
-                    client,
-                },
-                Some(mut one),
-            ) => {
-                let client = match client {
-                    Some(known) => known,
-                    None => {
-                        let client = new_client(inbound, ids.client()?);
-                        writes.new_client(NewClientRow {
-                            id: client.id,
-                            name: client.name.clone(),
-                            phone: inbound.client.phone.as_ref().map(|p| p.as_str().to_owned()),
-                            avatar_url: inbound.client.avatar_url.clone(),
-                            custom_fields: "{}",
-                            search_name: client.name.to_lowercase(),
-                            phone_digits: client.phone_digits.clone(),
-                            created_at: at,
-                        });
-                        client
-                    }
-                };
-                one.row.id = ids.dialog()?;
-                one.row.client_id = client.id;
-                one.row.client_name.clone_from(&client.name);
-                stage_new_dialog(&mut writes, &one.row, &client, channel_name);
-                (one, true)
-            }
-            (_, None) => {
-                return Err(StoreError::Database(anyhow::anyhow!(
-                    "an inbound delivery was not decided"
-                )))
-            }
+            Planned::Change { one, new } => (*one, new),
         };
+        let created = new.is_some();
+        if let Some((channel_name, known)) = new {
+            let client = match known {
+                Some(client) => client,
+                None => {
+                    let client = new_client(inbound, ids.client()?);
+                    writes.new_client(NewClientRow {
+                        id: client.id,
+                        name: client.name.clone(),
+                        phone: inbound.client.phone.as_ref().map(|p| p.as_str().to_owned()),
+                        avatar_url: inbound.client.avatar_url.clone(),
+                        custom_fields: "{}",
+                        search_name: client.name.to_lowercase(),
+                        phone_digits: client.phone_digits.clone(),
+                        created_at: at,
+                    });
+                    client
+                }
+            };
+            one.row.id = ids.dialog()?;
+            one.row.client_id = client.id;
+            stage_new_dialog(&mut writes, &one.row, &client, channel_name);
+        }
         let applied = one.stage(&mut writes, &mut ids)?;
         outcomes.push(InboundOutcome {
             dialog_id: applied.dialog_id,
