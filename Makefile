@@ -7,7 +7,7 @@ DATABASE_URL ?= sqlite://data/dialogdesk.db
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/test
 export DATABASE_URL_PG
 
-.PHONY: help setup build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test e2e api-scenarios client-ts api-fuzz fuzz
+.PHONY: help setup setup-test dev build spa run test check fmt clippy wasm-check pg-notice openapi bench browser-test e2e api-scenarios client-ts api-fuzz fuzz
 
 help:
 	@echo "make run    build everything and serve http://127.0.0.1:8080 with demo data (SQLite)"
@@ -18,16 +18,27 @@ help:
 	@echo "make client-ts  a typed TypeScript client from the committed spec"
 	@echo "make openapi  regenerate openapi/openapi.json from the code (commit the result)"
 	@echo "make bench  measure; figures are printed as ratios to a baseline of the same run"
+	@echo "make dev    the SPA from trunk serve on :8081 (rebuilt on save), the API of \`make run\` on :8080"
 
+# What `make run` needs; `setup-test` adds the browser and the test tools.
 setup:
-	@scripts/setup.sh
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
 
 build: setup spa
 	$(CARGO) build --release -p dialogdesk-cli
 
-# The web app (Leptos, wasm32) into frontend/dist, which `dialogdesk serve` serves at /.
+# The web app (Leptos, wasm32) into frontend/dist, which `dialogdesk serve`
+# serves at /: cargo + wasm-bindgen + wasm-opt (scripts/build-spa.sh).
 spa: setup
-	cd frontend && trunk build --release --offline
+	scripts/build-spa.sh
+
+# Development: trunk rebuilds the SPA on save and proxies /api/ to :8080.
+dev:
+	@scripts/setup.sh dev
+	cd frontend && trunk serve
 
 run: build
 	DATABASE_URL='$(DATABASE_URL)' ./target/release/dialogdesk serve --demo
@@ -42,7 +53,7 @@ clippy:
 wasm-check:
 	$(CARGO) build -p dialogdesk-domain --target wasm32-unknown-unknown
 
-check: setup fmt clippy wasm-check
+check: setup-test fmt clippy wasm-check
 
 # Say once, clearly, when the PostgreSQL half of the tests will be skipped.
 pg-notice:
@@ -60,7 +71,7 @@ test: check pg-notice spa
 
 # Black-box: API scenarios through the client generated from the committed
 # spec (generation + type check are part of it), then the SPA in Chromium.
-e2e: setup
+e2e: setup-test
 	$(CARGO) build -p dialogdesk-cli
 	$(MAKE) api-scenarios browser-test api-fuzz
 
@@ -70,7 +81,7 @@ e2e: setup
 api-fuzz:
 	scripts/api-fuzz.sh 2 2000 1
 
-fuzz: setup
+fuzz: setup-test
 	$(CARGO) build -p dialogdesk-cli
 	scripts/api-fuzz.sh 25 20000
 
@@ -78,7 +89,7 @@ api-scenarios:
 	cd e2e && npm run --silent build && node --test build/api/
 
 # A typed TypeScript client (types for openapi-fetch) for QA engineers.
-client-ts: setup
+client-ts: setup-test
 	cd e2e && npx openapi-typescript ../openapi/openapi.json -o ../clients/typescript/dialogdesk.d.ts
 	@echo "wrote clients/typescript/dialogdesk.d.ts (use with openapi-fetch)"
 

@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# Installs what building and testing dialogdesk needs, when it is missing.
-# Idempotent: a machine that has everything is left alone.
+# Installs what dialogdesk needs, when it is missing. Idempotent: a machine
+# that has everything is left alone.
+#
+#   scripts/setup.sh build   what `make run` needs: Rust's wasm32 target,
+#                            libpq, wasm-bindgen-cli, binaryen (npm)
+#   scripts/setup.sh test    that, and what `make test` adds: Chromium, the
+#                            e2e packages, schemathesis
+#   scripts/setup.sh dev     that of build, and trunk for `make dev`
+#
+# A first `make run` installs only the first group, so it does not wait
+# for a browser or for trunk (9 minutes to compile on 2 cores).
 set -euo pipefail
+
+mode=${1:-test}
+case "$mode" in build | test | dev) ;; *) echo "usage: $0 [build|test|dev]" >&2; exit 2 ;; esac
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -31,32 +43,42 @@ if ! { [ -e /usr/include/postgresql/libpq-fe.h ] || pkg-config --exists libpq 2>
 fi
 command -v cc >/dev/null || { say "installing a C compiler for the bundled SQLite"; apt_install build-essential; }
 
-# The SPA: trunk and wasm-bindgen-cli at the versions the build needs.
-# trunk 0.21.14 with --locked (newer ones need a newer rustc); wasm-bindgen-cli
-# without --locked (its lock names a crate version the registry lacks), at the
-# wasm-bindgen version of Cargo.lock, so the two always match.
-if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
-  say "installing trunk 0.21.14 (a few minutes, once)"
-  cargo install trunk --version 0.21.14 --locked --quiet
-fi
+# The SPA's release bundle (scripts/build-spa.sh): wasm-bindgen-cli without
+# --locked (its lock names a crate version the registry lacks), at the
+# wasm-bindgen version of Cargo.lock, so the two always match; and
+# binaryen's wasm-opt from npm, pinned by frontend/package-lock.json.
 wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -n "$wbg" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   say "installing wasm-bindgen-cli $wbg (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "$wbg" --quiet
 fi
+command -v node >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
+npm_ci() { # $1: a folder with a package-lock.json; reinstalled whenever the lock changes
+  local sum
+  sum=$(sha256sum "$1/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$1/node_modules/.dialogdesk-lock" 2>/dev/null)" != "$sum" ]; then
+    say "installing the packages of $1 (npm ci)"
+    (cd "$1" && npm ci --no-audit --no-fund --silent)
+    echo "$sum" > "$1/node_modules/.dialogdesk-lock"
+  fi
+}
+npm_ci frontend
+
+# `make dev`: trunk 0.21.14 with --locked (newer ones need a newer rustc).
+if [ "$mode" = dev ]; then
+  if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
+    say "installing trunk 0.21.14 (about 9 minutes, once)"
+    cargo install trunk --version 0.21.14 --locked --quiet
+  fi
+  exit 0
+fi
+[ "$mode" = test ] || exit 0
 
 # Browser tests: Debian's Chromium (never a browser a tool downloads) and
 # the e2e packages from the committed lock.
 if [ "${DIALOGDESK_SETUP_BROWSER:-1}" = 1 ]; then
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
-  command -v node >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
-  # Reinstall whenever the committed lock changes.
-  lock_sum=$(sha256sum e2e/package-lock.json | cut -d' ' -f1)
-  if [ "$(cat e2e/node_modules/.dialogdesk-lock 2>/dev/null)" != "$lock_sum" ]; then
-    say "installing the e2e packages (npm ci)"
-    (cd e2e && npm ci --no-audit --no-fund --silent)
-    echo "$lock_sum" > e2e/node_modules/.dialogdesk-lock
-  fi
+  npm_ci e2e
 fi
 
 # Spec fuzzing: schemathesis and its dependencies, pinned, in a virtualenv of

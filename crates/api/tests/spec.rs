@@ -113,6 +113,47 @@ async fn the_web_app_is_served_with_a_history_fallback_and_cache_headers() {
         .to_str()
         .unwrap()
         .contains("immutable"));
+    // The gzip copy goes to a browser that takes gzip, with the asset's type.
+    let wasm = |accept: Option<&'static str>| {
+        let mut request = app.http.get(format!("{}/app-4567cdef_bg.wasm", app.base));
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        async move {
+            let answer = request.send().await.unwrap();
+            let header = |name: &str| {
+                answer
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            let seen = (
+                header("content-type"),
+                header("content-encoding"),
+                header("vary"),
+            );
+            (seen, answer.text().await.unwrap())
+        }
+    };
+    let wasm_type = Some("application/wasm".to_owned());
+    let vary = Some("accept-encoding".to_owned());
+    assert_eq!(
+        wasm(Some("br, gzip;q=0.8")).await,
+        (
+            (wasm_type.clone(), Some("gzip".to_owned()), vary.clone()),
+            "the gzip copy".to_owned()
+        )
+    );
+    for refusing in [None, Some("br"), Some("gzip;q=0"), Some("identity")] {
+        assert_eq!(
+            wasm(refusing).await,
+            (
+                (wasm_type.clone(), None, vary.clone()),
+                "the plain wasm".to_owned()
+            ),
+            "{refusing:?}"
+        );
+    }
     // API paths never fall back to the app.
     let missing = app
         .http

@@ -70,7 +70,9 @@ pub struct TestApp {
     _database: ThrowAway,
 }
 
-/// A stand-in for trunk's output: an index page and one hashed asset.
+/// A stand-in for the SPA's build: an index page, a hashed script, and a
+/// hashed wasm with its gzip copy (`.gz`; the bytes only mark which one
+/// was served).
 fn spa_fixture() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("dd-spa-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a folder for the SPA fixture");
@@ -81,6 +83,10 @@ fn spa_fixture() -> std::path::PathBuf {
     .expect("the SPA fixture's index");
     std::fs::write(dir.join("app-0123abcd.js"), "console.log('app')")
         .expect("the SPA fixture's asset");
+    std::fs::write(dir.join("app-4567cdef_bg.wasm"), "the plain wasm")
+        .expect("the SPA fixture's wasm");
+    std::fs::write(dir.join("app-4567cdef_bg.wasm.gz"), "the gzip copy")
+        .expect("the SPA fixture's gzip copy");
     dir
 }
 

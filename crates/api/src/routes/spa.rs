@@ -4,6 +4,10 @@
 //! are cached for a year, `index.html` never, so a new build is picked up
 //! at once. Any other path outside `/api` gets `index.html`, so the app's
 //! own routes (`/chats/manual`, `/records`) survive a reload.
+//!
+//! The build writes a gzip copy beside each asset (`app.wasm.gz`); a
+//! browser that accepts gzip gets that copy, compressed once at build time
+//! at the best level instead of on every request.
 
 use crate::problem::ApiError;
 use actix_files::NamedFile;
@@ -97,9 +101,13 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
         return crate::routes::not_found::not_found(req).await;
     }
     match file_for(&dir.0, path) {
-        Some(file) if !file.ends_with("index.html") => match NamedFile::open(&file) {
+        Some(file) if !file.ends_with("index.html") => match open_asset(&req, &file) {
             Ok(named) => {
                 let mut response = named.into_response(&req);
+                response.headers_mut().insert(
+                    actix_web::http::header::VARY,
+                    actix_web::http::header::HeaderValue::from_static("accept-encoding"),
+                );
                 let cache = CacheControl(vec![
                     CacheDirective::Public,
                     CacheDirective::MaxAge(31_536_000),
@@ -116,6 +124,32 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
         },
         _ => index(&dir.0),
     }
+}
+
+/// The asset, or its gzip copy when there is one and the browser takes it
+/// (with the asset's own type, so a `.wasm` stays `application/wasm`).
+fn open_asset(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
+    let accepts_gzip = req
+        .headers()
+        .get_all(actix_web::http::header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next() == Some("gzip") && !parts.any(|p| p.replace(' ', "") == "q=0")
+        });
+    let gzipped = {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".gz");
+        PathBuf::from(name)
+    };
+    if accepts_gzip && gzipped.is_file() {
+        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        return Ok(NamedFile::open(gzipped)?
+            .set_content_type(actix_files::file_extension_to_mime(ext))
+            .set_content_encoding(actix_web::http::header::ContentEncoding::Gzip));
+    }
+    NamedFile::open(file)
 }
 
 #[cfg(test)]
