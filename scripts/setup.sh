@@ -45,12 +45,13 @@ command -v cc >/dev/null || { say "installing a C compiler for the bundled SQLit
 
 # The SPA's release bundle (scripts/build-spa.sh): wasm-bindgen-cli without
 # --locked (its lock names a crate version the registry lacks), at the
-# wasm-bindgen version of Cargo.lock, so the two always match; and
+# wasm-bindgen version of Cargo.lock, so the two always match (--force: a
+# binary removed by hand is still "installed" in cargo's own records); and
 # binaryen's wasm-opt from npm, pinned by frontend/package-lock.json.
 wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -n "$wbg" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   say "installing wasm-bindgen-cli $wbg (a few minutes, once)"
-  cargo install wasm-bindgen-cli --version "$wbg" --quiet
+  cargo install wasm-bindgen-cli --version "$wbg" --force --quiet
 fi
 command -v node >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
 npm_ci() { # $1: a folder with a package-lock.json; reinstalled whenever the lock changes
