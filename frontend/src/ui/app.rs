@@ -1,13 +1,12 @@
 //! The shell: the login page until someone logs in, then the header and the
 //! routes (Chats, Records → Dialog list, Settings).
 
-use super::ctx::{ctx, t, Ctx};
+use super::catalog::provide_catalog;
+use super::ctx::{t, use_ctx, Ctx};
 use super::{api, chats, live, login, records, settings};
-use crate::logic::i18n::tr;
-use dialogdesk_domain::wire::Me;
 use dialogdesk_domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
@@ -15,12 +14,18 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     let ctx = Ctx::restore();
-    super::ctx::install(ctx);
+    super::ctx::provide(ctx);
     // A session cookie from earlier (a reload, a new tab) logs straight in.
-    spawn_local(async move {
-        match api::get::<Me>("/api/v1/me").await {
+    spawn_local_scoped_with_cancellation(async move {
+        match api::auth::me().await {
             Ok(me) => ctx.login(me),
             Err(_) => ctx.logout(None),
+        }
+    });
+    // Any call the server refuses with 401 ends the session here too.
+    let _ = window_event_listener_untyped(api::UNAUTHORIZED_EVENT, move |_| {
+        if ctx.logged_in() {
+            ctx.logout(Some(ctx.tr_untracked("login.expired")));
         }
     });
     // One live stream per login.
@@ -53,17 +58,16 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
-    let ctx = ctx();
+    let ctx = use_ctx();
+    provide_catalog(ctx);
     let role = move || ctx.me().map(|m| m.role).unwrap_or(Role::Operator);
     let switch_lang = move |_| ctx.set_lang(ctx.lang.get_untracked().other());
     // Ends the session on the server (every token of this operator, the
     // cookie) before forgetting it here; offline, it is forgotten anyway.
-    let log_out = move |_| {
-        spawn_local(async move {
-            let _ = api::send_empty(api::Method::Post, "/api/v1/auth/logout", None::<&()>).await;
-            ctx.logout(None);
-        });
-    };
+    let log_out = Action::new_local(move |_: &()| async move {
+        let _ = api::auth::logout().await;
+        ctx.logout(None);
+    });
     view! {
         <header class="topbar">
             <span class="brand">"dialogdesk"</span>
@@ -77,11 +81,11 @@ fn Shell() -> impl IntoView {
                 </Show>
             </nav>
             <span class="spacer"></span>
-            <span class="who">{move || ctx.me().map(|m| format!("{} · {}", m.name, tr(ctx.lang.get(), &format!("role.{}", m.role.as_str())))).unwrap_or_default()}</span>
+            <span class="who">{move || ctx.me().map(|m| format!("{} · {}", m.name, ctx.tr(&format!("role.{}", m.role.as_str())))).unwrap_or_default()}</span>
             <button class="ghost" on:click=switch_lang aria-label=t("nav.language") data-testid="lang-switch">
                 {move || ctx.lang.get().other().code().to_uppercase()}
             </button>
-            <button class="ghost" on:click=log_out data-testid="logout">{t("nav.logout")}</button>
+            <button class="ghost" on:click=move |_| { log_out.dispatch(()); } data-testid="logout">{t("nav.logout")}</button>
         </header>
         <main>
             <Routes fallback=|| view! { <Redirect path="/chats/all"/> }>

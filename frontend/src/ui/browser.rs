@@ -40,3 +40,32 @@ pub fn focus(selector: &str) {
         let _ = element.focus();
     }
 }
+
+/// Moves keyboard focus `step` places through the elements matching
+/// `selector` (from the focused one; to the first when none is focused).
+pub fn move_focus(selector: &str, step: isize) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(list) = document.query_selector_all(selector) else {
+        return;
+    };
+    let items: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let active = document.active_element();
+    let at = items.iter().position(|e| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+    });
+    let next = match at {
+        Some(i) => (i as isize + step).clamp(0, items.len() as isize - 1) as usize,
+        None => 0,
+    };
+    if let Some(element) = items.get(next) {
+        let _ = element.focus();
+    }
+}

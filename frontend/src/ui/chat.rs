@@ -3,16 +3,14 @@
 
 use super::api;
 use super::browser::js_sys_offset;
-use super::catalog::Catalog;
-use super::ctx::{ctx, t, tnow};
+use super::ctx::{t, use_ctx};
 use super::user_data::UserData;
 use crate::logic::format;
-use dialogdesk_domain::wire::{DialogListItem, Page, SendMessageBody};
+use dialogdesk_domain::wire::{DialogListItem, PageParams, SendMessageBody};
 use dialogdesk_domain::{
-    Author, DeliveryStatus, Message, MessageKind, TimelineChange, TimelineEvent,
+    Author, DeliveryStatus, Message, MessageId, MessageKind, TimelineChange, TimelineEvent,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// A line of the chat: a message or a quiet system line.
 #[derive(Clone, PartialEq)]
@@ -36,10 +34,41 @@ impl Line {
     }
 }
 
-/// The chat of one dialog.
+/// Every timeline entry of a dialog, page after page (the panel shows the
+/// latest 50, the chat every status change since its first message).
+async fn whole_timeline(dialog_id: i64) -> api::Answer<Vec<TimelineEvent>> {
+    let mut all = Vec::new();
+    let mut params = PageParams {
+        cursor: None,
+        limit: Some(200),
+    };
+    loop {
+        let page = api::dialogs::events(dialog_id, &params).await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(cursor) => params.cursor = Some(cursor),
+            None => return Ok(all),
+        }
+    }
+}
+
+/// The chat of one dialog. Its dialog, first page of messages and timeline
+/// are resources; what the live stream and the operator add afterwards is
+/// placed into the signals the view reads.
 #[component]
-pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) -> impl IntoView {
-    let ctx = ctx();
+pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
+    let ctx = use_ctx();
+    let loaded_dialog = LocalResource::new(move || api::dialogs::one(dialog_id));
+    let loaded_messages = LocalResource::new(move || {
+        api::dialogs::messages(
+            dialog_id,
+            &PageParams {
+                cursor: None,
+                limit: Some(50),
+            },
+        )
+    });
+    let loaded_timeline = LocalResource::new(move || whole_timeline(dialog_id));
     let dialog = RwSignal::new(None::<DialogListItem>);
     let messages = RwSignal::new(Vec::<Message>::new());
     let older = RwSignal::new(None::<String>);
@@ -47,99 +76,40 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
     let panel_open = RwSignal::new(read_only);
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-
-    let load_dialog = move || {
-        spawn_local(async move {
-            match api::get::<DialogListItem>(&format!("/api/v1/dialogs/{dialog_id}")).await {
-                Ok(d) => dialog.set(Some(d)),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    let load_timeline = move || {
-        spawn_local(async move {
-            let mut all = Vec::new();
-            let mut cursor = String::new();
-            loop {
-                let url = format!("/api/v1/dialogs/{dialog_id}/events?limit=200{cursor}");
-                let Ok(page) = api::get::<Page<TimelineEvent>>(&url).await else {
-                    break;
-                };
-                all.extend(page.items);
-                match page.next_cursor {
-                    Some(c) => cursor = format!("&cursor={c}"),
-                    None => break,
-                }
-            }
-            timeline.set(all);
-        });
-    };
-    let load_messages = move |cursor: Option<String>| {
-        spawn_local(async move {
-            let url = match &cursor {
-                Some(c) => format!("/api/v1/dialogs/{dialog_id}/messages?limit=50&cursor={c}"),
-                None => format!("/api/v1/dialogs/{dialog_id}/messages?limit=50"),
-            };
-            if let Ok(page) = api::get::<Page<Message>>(&url).await {
+    Effect::new(move |_| match loaded_dialog.get() {
+        Some(Ok(d)) => dialog.set(Some(d)),
+        Some(Err(e)) => error.set(Some(ctx.say(&e))),
+        None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = loaded_messages.get() {
+            messages.set(page.items);
+            older.set(page.next_cursor);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(events)) = loaded_timeline.get() {
+            timeline.set(events);
+        }
+    });
+    // Older messages go before the ones shown.
+    let load_older = Action::new_local(move |cursor: &String| {
+        let params = PageParams {
+            cursor: Some(cursor.clone()),
+            limit: Some(50),
+        };
+        async move {
+            if let Ok(page) = api::dialogs::messages(dialog_id, &params).await {
                 older.set(page.next_cursor);
-                if cursor.is_some() {
-                    messages.update(|m| {
-                        let mut all = page.items;
-                        all.append(m);
-                        *m = all;
-                    });
-                } else {
-                    messages.set(page.items);
-                }
-            }
-        });
-    };
-    load_dialog();
-    load_timeline();
-    load_messages(None);
-    // Live: new messages, timeline entries and state of this dialog.
-    Effect::new(move |_| {
-        if let Some(created) = ctx.live.message.get() {
-            if created.dialog_id.0 == dialog_id {
                 messages.update(|m| {
-                    if !m.iter().any(|x| x.id == created.message.id) {
-                        m.push(created.message);
-                    }
+                    let mut all = page.items;
+                    all.append(m);
+                    *m = all;
                 });
             }
         }
     });
-    Effect::new(move |_| {
-        if let Some(update) = ctx.live.delivery.get() {
-            if update.dialog_id.0 == dialog_id {
-                messages.update(|m| {
-                    if let Some(message) = m.iter_mut().find(|x| x.id == update.message_id) {
-                        message.delivery = Some(update.delivery);
-                    }
-                });
-            }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(appended) = ctx.live.timeline.get() {
-            if appended.dialog_id.0 == dialog_id {
-                timeline.update(|tl| {
-                    for e in appended.events {
-                        if !tl.iter().any(|x| x.id == e.id) {
-                            tl.push(e);
-                        }
-                    }
-                });
-            }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(update) = ctx.live.dialog.get() {
-            if update.id.0 == dialog_id {
-                load_dialog();
-            }
-        }
-    });
+    follow_live(dialog_id, loaded_dialog, messages, timeline);
 
     let lines = Memo::new(move |_| {
         let mut lines: Vec<Line> = messages.get().into_iter().map(Line::Message).collect();
@@ -154,19 +124,10 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
         lines.sort_by_key(|l| l.at());
         lines
     });
-    let send = move || {
-        let text = draft.get_untracked();
-        if text.trim().is_empty() {
-            return;
-        }
-        spawn_local(async move {
-            let result: api::ApiResult<Message> = api::send(
-                api::Method::Post,
-                &format!("/api/v1/dialogs/{dialog_id}/messages"),
-                Some(&SendMessageBody { text }),
-            )
-            .await;
-            match result {
+    let reply = Action::new_local(move |text: &String| {
+        let body = SendMessageBody { text: text.clone() };
+        async move {
+            match api::dialogs::reply(dialog_id, &body).await {
                 Ok(m) => {
                     draft.set(String::new());
                     error.set(None);
@@ -176,10 +137,28 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                         }
                     });
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(ctx.say(&e))),
             }
-        });
+        }
+    });
+    let send = move || {
+        let text = draft.get_untracked();
+        if !text.trim().is_empty() && !reply.pending().get_untracked() {
+            reply.dispatch(text);
+        }
     };
+    let resend = Action::new_local(move |id: &MessageId| {
+        let id = *id;
+        async move {
+            if let Ok(fresh) = api::dialogs::resend(id).await {
+                messages.update(|all| {
+                    if let Some(m) = all.iter_mut().find(|x| x.id == fresh.id) {
+                        m.delivery = fresh.delivery;
+                    }
+                });
+            }
+        }
+    });
     let closed = move || dialog.get().is_some_and(|d| d.status.closed_for_replies());
     let offset = -js_sys_offset();
 
@@ -192,7 +171,7 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                         <strong>{d.client.name.clone()}</strong>
                         <span class="muted">{d.client.phone.clone().unwrap_or_default()}" · "{d.channel.name.clone()}</span>
                     </span>
-                    <span class=format!("badge st-{}", d.status.as_str()) data-testid="chat-status">{tnow(&format!("status.{}", d.status.as_str()))}</span>
+                    <span class=format!("badge st-{}", d.status.as_str()) data-testid="chat-status">{ctx.tr(&format!("status.{}", d.status.as_str()))}</span>
                     {d.step.clone().map(|s| view! { <span class="muted">{d.flow.clone().map(|f| f.name).unwrap_or_default()}" → "{s.name}</span> })}
                 })}
                 <span class="spacer"></span>
@@ -203,7 +182,7 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
             <div class="chat-body">
                 <div class="messages" role="log" aria-live="polite">
                     {move || older.get().map(|c| view! {
-                        <button class="ghost wide" on:click=move |_| load_messages(Some(c.clone()))>{t("chats.older")}</button>
+                        <button class="ghost wide" on:click=move |_| { load_older.dispatch(c.clone()); }>{t("chats.older")}</button>
                     })}
                     {move || {
                         let now = format::local(chrono::Utc::now(), offset);
@@ -216,7 +195,7 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                                 view! { <div class="day"><span>{format::day_separator(lang, local, now)}</span></div> }
                             });
                             let body = match line.clone() {
-                                Line::Message(m) => message_view(m, local, messages).into_any(),
+                                Line::Message(m) => message_view(m, local, resend).into_any(),
                                 Line::Status(e) => {
                                     let to = match e.change {
                                         TimelineChange::Status { to, .. } => to.as_str(),
@@ -224,7 +203,7 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                                     };
                                     view! {
                                         <div class="system" data-key=line.key()>
-                                            {format!("{} → {} · {}", tnow("event.status_changed"), tnow(&format!("status.{to}")), format::time(local))}
+                                            {format!("{} → {} · {}", ctx.tr("event.status_changed"), ctx.tr(&format!("status.{to}")), format::time(local))}
                                         </div>
                                     }.into_any()
                                 }
@@ -235,9 +214,9 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
                 </div>
                 <Show when=move || panel_open.get()>
                     {move || dialog.get().map(|d| view! {
-                        <UserData dialog=d catalog=catalog timeline=timeline read_only=read_only
+                        <UserData dialog=d timeline=timeline read_only=read_only
                             on_saved=move |fresh: DialogListItem| dialog.set(Some(fresh))
-                            on_reload=move || load_dialog()/>
+                            on_reload=move || loaded_dialog.refetch()/>
                     })}
                 </Show>
             </div>
@@ -265,7 +244,8 @@ pub fn ChatPanel(dialog_id: i64, catalog: RwSignal<Catalog>, read_only: bool) ->
 /// The delivery mark of an operator's message: a clock while pending, one
 /// tick sent, two delivered, two blue read, a red mark with the reason and
 /// a Retry when the channel refused it.
-fn delivery_view(m: &Message, messages: RwSignal<Vec<Message>>) -> Option<AnyView> {
+fn delivery_view(m: &Message, resend: Action<MessageId, ()>) -> Option<AnyView> {
+    let ctx = use_ctx();
     let delivery = m.delivery.clone()?;
     let (mark, class) = match delivery.status {
         DeliveryStatus::Pending => ("🕓", "pending"),
@@ -275,25 +255,11 @@ fn delivery_view(m: &Message, messages: RwSignal<Vec<Message>>) -> Option<AnyVie
         DeliveryStatus::Failed => ("!", "failed"),
     };
     let status = delivery.status.as_str();
-    let label = tnow(&format!("delivery.{status}"));
+    let label = ctx.tr(&format!("delivery.{status}"));
     let id = m.id;
     let failed = (delivery.status == DeliveryStatus::Failed).then(|| {
         let retry = move |_| {
-            spawn_local(async move {
-                let resent: api::ApiResult<Message> = api::send(
-                    api::Method::Post,
-                    &format!("/api/v1/messages/{id}/resend"),
-                    None::<&()>,
-                )
-                .await;
-                if let Ok(fresh) = resent {
-                    messages.update(|all| {
-                        if let Some(m) = all.iter_mut().find(|x| x.id == fresh.id) {
-                            m.delivery = fresh.delivery;
-                        }
-                    });
-                }
-            });
+            resend.dispatch(id);
         };
         view! {
             <span class="delivery-reason">{delivery.reason.clone().unwrap_or_default()}</span>
@@ -313,9 +279,10 @@ fn delivery_view(m: &Message, messages: RwSignal<Vec<Message>>) -> Option<AnyVie
 fn message_view(
     m: Message,
     local: chrono::DateTime<chrono::FixedOffset>,
-    messages: RwSignal<Vec<Message>>,
+    resend: Action<MessageId, ()>,
 ) -> impl IntoView {
-    let delivery = delivery_view(&m, messages);
+    let ctx = use_ctx();
+    let delivery = delivery_view(&m, resend);
     let who = match m.author {
         Author::Lead => "lead",
         Author::Bot => "bot",
@@ -342,14 +309,68 @@ fn message_view(
     // in words (never a code like "[voice]").
     let kind_key = format!("kind.{}", m.kind);
     let placeholder = (safe_url.is_none() && m.text.is_empty()).then(|| {
-        view! { <span class="media-missing" data-testid="media-missing">{move || tnow(&kind_key)}</span> }
+        view! { <span class="media-missing" data-testid="media-missing">{move || ctx.tr(&kind_key)}</span> }
     });
     view! {
         <div class=format!("msg {who}") data-testid="message">
-            <span class="author">{move || tnow(&format!("author.{who}"))}</span>
+            <span class="author">{move || ctx.tr(&format!("author.{who}"))}</span>
             {media}
             <p>{m.text.clone()}{placeholder}</p>
             <time>{format::time(local)}{delivery}</time>
         </div>
     }
+}
+
+/// Live: new messages, delivery changes and timeline entries of this dialog
+/// are placed into what the view shows; a change of the dialog itself reads
+/// it again.
+fn follow_live(
+    dialog_id: i64,
+    loaded_dialog: LocalResource<api::Answer<DialogListItem>>,
+    messages: RwSignal<Vec<Message>>,
+    timeline: RwSignal<Vec<TimelineEvent>>,
+) {
+    let live = use_ctx().live;
+    Effect::new(move |_| {
+        if let Some(created) = live.message.get() {
+            if created.dialog_id.0 == dialog_id {
+                messages.update(|m| {
+                    if !m.iter().any(|x| x.id == created.message.id) {
+                        m.push(created.message);
+                    }
+                });
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(update) = live.delivery.get() {
+            if update.dialog_id.0 == dialog_id {
+                messages.update(|m| {
+                    if let Some(message) = m.iter_mut().find(|x| x.id == update.message_id) {
+                        message.delivery = Some(update.delivery);
+                    }
+                });
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(appended) = live.timeline.get() {
+            if appended.dialog_id.0 == dialog_id {
+                timeline.update(|tl| {
+                    for e in appended.events {
+                        if !tl.iter().any(|x| x.id == e.id) {
+                            tl.push(e);
+                        }
+                    }
+                });
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(update) = live.dialog.get() {
+            if update.id.0 == dialog_id {
+                loaded_dialog.refetch();
+            }
+        }
+    });
 }

@@ -133,40 +133,52 @@ impl Ctx {
     pub fn me(&self) -> Option<Me> {
         self.session.get().map(|s| s.me)
     }
+
+    /// `key` in the current language (tracked: a closure that calls it
+    /// renders again on a language switch).
+    pub fn tr(&self, key: &str) -> String {
+        tr(self.lang.get(), key)
+    }
+
+    /// `key` in the current language, untracked (event handlers, tasks).
+    pub fn tr_untracked(&self, key: &str) -> String {
+        tr(self.lang.get_untracked(), key)
+    }
+
+    /// A problem for a person: the server's words, or for a call that never
+    /// got an answer, "error" in the page's language before the detail.
+    pub fn say(&self, problem: &dialogdesk_domain::wire::Problem) -> String {
+        if problem.status == 0 {
+            format!(
+                "{}: {}",
+                tr(self.lang.get_untracked(), "common.error"),
+                problem.detail
+            )
+        } else {
+            problem.message()
+        }
+    }
 }
 
-thread_local! {
-    // One app per page and one thread in wasm: a plain global serves async
-    // tasks too, which run outside the reactive owner that `use_context` needs.
-    static CONTEXT: std::cell::OnceCell<Ctx> = const { std::cell::OnceCell::new() };
+/// Makes the context reachable from every component below (called once,
+/// by `App`).
+pub fn provide(ctx: Ctx) {
+    provide_context(ctx);
 }
 
-/// Makes the context reachable from everywhere (called once, at start).
-pub fn install(ctx: Ctx) {
-    CONTEXT.with(|c| {
-        let _ = c.set(ctx);
-    });
-}
-
-/// The app's context.
+/// The app's context, from a component (or a closure it renders with).
+/// Event handlers and tasks run outside the component: they use the `Ctx`
+/// their component took when it was made (it is `Copy`).
 #[expect(
     clippy::expect_used,
-    reason = "App installs the context before anything renders"
+    reason = "App provides the context before anything renders"
 )]
-pub fn ctx() -> Ctx {
-    CONTEXT.with(|c| {
-        *c.get()
-            .expect("the context is installed when the app starts")
-    })
+pub fn use_ctx() -> Ctx {
+    use_context::<Ctx>().expect("App provides the context")
 }
 
 /// A translated text that follows the language switch.
 pub fn t(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    let lang = ctx().lang;
+    let lang = use_ctx().lang;
     move || tr(lang.get(), key)
-}
-
-/// A translated text now (inside reactive closures).
-pub fn tnow(key: &str) -> String {
-    tr(ctx().lang.get(), key)
 }

@@ -10,9 +10,9 @@
 //! missed events are replayed by the server. A 401 on the ticket means the
 //! session ended: the API client logs out and the loop stops.
 
-use super::api::{self, Method};
+use super::api;
 use super::ctx::Ctx;
-use dialogdesk_domain::wire::{live_event, LiveEventBody, StreamParams, StreamTicket};
+use dialogdesk_domain::wire::{live_event, LiveEventBody, StreamParams};
 use futures::StreamExt;
 use gloo_net::eventsource::futures::EventSource;
 use gloo_timers::future::sleep;
@@ -38,17 +38,12 @@ pub fn connect(ctx: Ctx, serial: u32) {
     spawn_local(async move {
         let mut last_event_id: Option<i64> = None;
         while ctx.serial() == Some(serial) {
-            let ticket: Result<StreamTicket, _> =
-                api::send(Method::Post, "/api/v1/stream/ticket", None::<&()>).await;
-            if let Ok(ticket) = ticket {
+            if let Ok(ticket) = api::auth::stream_ticket().await {
                 let params = StreamParams {
                     ticket: Some(ticket.ticket),
                     last_event_id,
                 };
-                let url = format!(
-                    "/api/v1/stream{}",
-                    crate::logic::url::query(crate::logic::url::pairs_of(&params))
-                );
+                let url = api::with_query("/api/v1/stream", &params);
                 listen(ctx, serial, &url, &mut last_event_id).await;
             }
             sleep(RECONNECT_AFTER).await;

@@ -1,41 +1,38 @@
 //! The login page.
 
-use super::api::{self, ApiResult};
-use super::ctx::{ctx, t};
-use dialogdesk_domain::wire::{LoginRequest, LoginResponse};
+use super::api;
+use super::ctx::{t, use_ctx};
+use dialogdesk_domain::wire::LoginRequest;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// Log in with e-mail and password.
 #[component]
 pub fn Login() -> impl IntoView {
-    let ctx = ctx();
+    let ctx = use_ctx();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let body = LoginRequest {
-                email: email.get_untracked(),
-                password: password.get_untracked(),
-            };
-            let result: ApiResult<LoginResponse> =
-                api::send(api::Method::Post, "/api/v1/auth/login", Some(&body)).await;
-            busy.set(false);
-            match result {
+    let log_in = Action::new_local(move |body: &LoginRequest| {
+        let body = body.clone();
+        async move {
+            match api::auth::login(&body).await {
                 // The token is in the response too (for integrations);
                 // the app relies on the cookie set with it and drops it.
-                Ok(r) => ctx.login(r.operator),
-                Err(e) if e.status == 401 => error.set(Some(crate::logic::i18n::tr(
-                    ctx.lang.get_untracked(),
-                    "login.failed",
-                ))),
-                Err(e) => error.set(Some(e.message)),
+                Ok(r) => {
+                    ctx.login(r.operator);
+                    None
+                }
+                Err(e) if e.status == 401 => Some(ctx.tr_untracked("login.failed")),
+                Err(e) => Some(ctx.say(&e)),
             }
+        }
+    });
+    let busy = log_in.pending();
+    let error = move || log_in.value().get().flatten();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        log_in.dispatch(LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
         });
     };
     view! {
@@ -51,7 +48,7 @@ pub fn Login() -> impl IntoView {
                     <input type="password" name="password" autocomplete="current-password" required
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>
-                {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                 <button type="submit" class="primary" disabled=move || busy.get()>{t("login.submit")}</button>
                 <button type="button" class="ghost" on:click=move |_| ctx.set_lang(ctx.lang.get_untracked().other())>
                     {move || ctx.lang.get().other().code().to_uppercase()}

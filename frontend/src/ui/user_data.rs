@@ -3,13 +3,12 @@
 
 use super::api;
 use super::browser::js_sys_offset;
-use super::catalog::Catalog;
-use super::ctx::{ctx, t, tnow};
+use super::catalog::use_catalog;
+use super::ctx::{t, use_ctx};
 use crate::logic::{format, timeline};
 use dialogdesk_domain::wire::{DialogListItem, SettingsBody};
-use dialogdesk_domain::{Author, FlowId, OperatorId, Status, StepId, TagId, TimelineEvent};
+use dialogdesk_domain::{Author, Client, FlowId, OperatorId, Status, StepId, TagId, TimelineEvent};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// The form's state, compared with the dialog to know what changed.
 #[derive(Clone, PartialEq)]
@@ -76,18 +75,38 @@ impl Form {
 #[component]
 pub fn UserData(
     dialog: DialogListItem,
-    catalog: RwSignal<Catalog>,
     timeline: RwSignal<Vec<TimelineEvent>>,
     read_only: bool,
     on_saved: impl Fn(DialogListItem) + Copy + Send + Sync + 'static,
     on_reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let ctx = ctx();
+    let channel = dialog.channel.name.clone();
+    let client = dialog.client.clone();
+    view! {
+        <aside class="user-data" aria-label=t("ud.title") data-testid="user-data">
+            <h2>{t("ud.title")}</h2>
+            <SettingsForm dialog=dialog read_only=read_only on_saved=on_saved on_reload=on_reload/>
+            <ClientInfo client=client channel=channel/>
+            <Timeline timeline=timeline/>
+        </aside>
+    }
+}
+
+/// Chat settings: manager, status, flow and step, tags, and one Save that
+/// sends only what changed, with the version it was read at.
+#[component]
+fn SettingsForm(
+    dialog: DialogListItem,
+    read_only: bool,
+    on_saved: impl Fn(DialogListItem) + Copy + Send + Sync + 'static,
+    on_reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let catalog = use_catalog();
     let original = Form::of(&dialog);
     let form = RwSignal::new(original.clone());
-    let saving = RwSignal::new(false);
-    let problem = RwSignal::new(None::<(String, bool)>);
     let version = dialog.version;
+    let status = dialog.status;
     let id = dialog.id.0;
     let lead_wrote_last = dialog
         .last_message
@@ -95,36 +114,29 @@ pub fn UserData(
         .is_some_and(|m| m.author == Author::Lead);
     let original_for_changed = original.clone();
     let changed = move || form.get() != original_for_changed;
-    let original_for_save = original.clone();
-    let save = move |_| {
-        let body = form.get_untracked().body(&original_for_save, version);
-        saving.set(true);
-        problem.set(None);
-        spawn_local(async move {
-            let result: api::ApiResult<DialogListItem> = api::send(
-                api::Method::Put,
-                &format!("/api/v1/dialogs/{id}/settings"),
-                Some(&body),
-            )
-            .await;
-            saving.set(false);
-            match result {
-                Ok(fresh) => on_saved(fresh),
-                Err(e) => problem.set(Some((e.message, e.status == 409))),
+    let save = Action::new_local(move |body: &SettingsBody| {
+        let body = body.clone();
+        async move {
+            match api::dialogs::save_settings(id, &body).await {
+                Ok(fresh) => {
+                    on_saved(fresh);
+                    None
+                }
+                Err(e) => Some((ctx.say(&e), e.status == 409)),
             }
-        });
-    };
-    let offset = -js_sys_offset();
-    let client = dialog.client.clone();
+        }
+    });
+    let saving = save.pending();
+    let problem = move || save.value().get().flatten();
     let steps_of_flow = move || {
         let flow = form.get().flow;
-        catalog
-            .get()
-            .flows
-            .into_iter()
-            .find(|f| f.id.0.to_string() == flow)
-            .map(|f| f.steps)
-            .unwrap_or_default()
+        catalog.with(|c| {
+            c.flows
+                .iter()
+                .find(|f| f.id.0.to_string() == flow)
+                .map(|f| f.steps.clone())
+                .unwrap_or_default()
+        })
     };
     let settable: Vec<Status> = Status::ALL
         .iter()
@@ -132,8 +144,6 @@ pub fn UserData(
         .filter(|s| s.settable_by_hand())
         .collect();
     view! {
-        <aside class="user-data" aria-label=t("ud.title") data-testid="user-data">
-            <h2>{t("ud.title")}</h2>
             <section>
                 <h3>{t("ud.settings")}</h3>
                 <fieldset disabled=read_only>
@@ -149,13 +159,13 @@ pub fn UserData(
                     </label>
                     <label>{t("ud.status")}
                         <select data-testid="ud-status" on:change=move |ev| form.update(|f| f.status = event_target_value(&ev))>
-                            <option value="">{t("ud.keep_status")}" ("{tnow(&format!("status.{}", dialog.status.as_str()))}")"</option>
+                            <option value="">{t("ud.keep_status")}" ("{move || ctx.tr(&format!("status.{}", status.as_str()))}")"</option>
                             {settable.into_iter().map(|s| {
                                 let disabled = s == Status::Ignore && !lead_wrote_last;
                                 view! {
                                     <option value=s.as_str() disabled=disabled
-                                        title=move || if disabled { tnow("ud.ignore_disabled") } else { String::new() }>
-                                        {move || tnow(&format!("status.{}", s.as_str()))}
+                                        title=move || if disabled { ctx.tr("ud.ignore_disabled") } else { String::new() }>
+                                        {move || ctx.tr(&format!("status.{}", s.as_str()))}
                                     </option>
                                 }
                             }).collect_view()}
@@ -181,7 +191,7 @@ pub fn UserData(
                                 let finish = s.finish_status;
                                 view! {
                                     <option value=value selected=move || form.get().step == v2>
-                                        {s.name}" · "{move || tnow(&format!("finish.{}", finish.as_str()))}
+                                        {s.name}" · "{move || ctx.tr(&format!("finish.{}", finish.as_str()))}
                                     </option>
                                 }
                             }).collect_view()}
@@ -206,52 +216,84 @@ pub fn UserData(
                             }
                         }).collect_view()}
                     </div>
-                    {move || problem.get().map(|(message, conflict)| view! {
+                    {move || problem().map(|(message, conflict)| view! {
                         <div class="error" role="alert">
                             {conflict.then(|| view! { <strong>{t("ud.conflict")}" "</strong> })}
                             {message}
                             {conflict.then(|| view! { <button class="ghost" on:click=move |_| on_reload()>{t("common.reload")}</button> })}
                         </div>
                     })}
-                    <button class="primary" data-testid="ud-save" disabled=move || !changed() || saving.get() on:click=save>
-                        {move || if saving.get() { tnow("common.saving") } else { tnow("common.save") }}
+                    <button class="primary" data-testid="ud-save" disabled=move || !changed() || saving.get()
+                        on:click=move |_| { save.dispatch(form.get_untracked().body(&original, version)); }>
+                        {move || if saving.get() { ctx.tr("common.saving") } else { ctx.tr("common.save") }}
                     </button>
                 </fieldset>
             </section>
-            <section>
-                <h3>{t("ud.client")}</h3>
-                <dl>
-                    <dt>{t("ud.name")}</dt><dd>{client.name.clone()}</dd>
-                    <dt>{t("ud.phone")}</dt><dd>{client.phone.clone().unwrap_or_default()}</dd>
-                    <dt>{t("ud.channel")}</dt><dd>{dialog.channel.name.clone()}</dd>
-                    <dt>{t("ud.created")}</dt><dd>{move || format::date_time(ctx.lang.get(), format::local(client.created_at, offset))}</dd>
-                    {(!dialog.client.custom_fields.is_empty()).then(|| view! {
-                        <dt>{t("ud.fields")}</dt>
-                        <dd>{dialog.client.custom_fields.iter().map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect::<Vec<_>>().join(", ")}</dd>
-                    })}
-                </dl>
-            </section>
-            <section>
-                <h3>{t("ud.timeline")}</h3>
-                <ol class="timeline" data-testid="timeline">
-                    {move || timeline.get().into_iter().rev().take(50).map(|e| {
-                        let when = format::date_time(ctx.lang.get(), format::local(e.at, offset));
-                        let names = catalog.get();
-                        let what = timeline::what(ctx.lang.get(), &e, &timeline::Names {
-                            operators: &names.operators,
-                            flows: &names.flows,
-                            tags: &names.tags,
-                        });
-                        view! {
-                            <li class=format!("ev {}", e.kind)>
-                                <span class="what">{tnow(&format!("event.{}", e.kind))}</span>
-                                " "<span>{what}</span>
-                                <time>{when}</time>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-            </section>
-        </aside>
+    }
+}
+
+/// Who the lead is.
+#[component]
+fn ClientInfo(client: Client, channel: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let offset = -js_sys_offset();
+    let created_at = client.created_at;
+    let fields = (!client.custom_fields.is_empty()).then(|| {
+        client
+            .custom_fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}: {}",
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    view! {
+        <section>
+            <h3>{t("ud.client")}</h3>
+            <dl>
+                <dt>{t("ud.name")}</dt><dd>{client.name}</dd>
+                <dt>{t("ud.phone")}</dt><dd>{client.phone.unwrap_or_default()}</dd>
+                <dt>{t("ud.channel")}</dt><dd>{channel}</dd>
+                <dt>{t("ud.created")}</dt><dd>{move || format::date_time(ctx.lang.get(), format::local(created_at, offset))}</dd>
+                {fields.map(|fields| view! { <dt>{t("ud.fields")}</dt><dd>{fields}</dd> })}
+            </dl>
+        </section>
+    }
+}
+
+/// The latest 50 timeline entries, newest first, in words.
+#[component]
+fn Timeline(timeline: RwSignal<Vec<TimelineEvent>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let catalog = use_catalog();
+    let offset = -js_sys_offset();
+    view! {
+        <section>
+            <h3>{t("ud.timeline")}</h3>
+            <ol class="timeline" data-testid="timeline">
+                {move || timeline.get().into_iter().rev().take(50).map(|e| {
+                    let lang = ctx.lang.get();
+                    let when = format::date_time(lang, format::local(e.at, offset));
+                    let what = catalog.with(|names| timeline::what(lang, &e, &timeline::Names {
+                        operators: &names.operators,
+                        flows: &names.flows,
+                        tags: &names.tags,
+                    }));
+                    view! {
+                        <li class=format!("ev {}", e.kind)>
+                            <span class="what">{ctx.tr(&format!("event.{}", e.kind))}</span>
+                            " "<span>{what}</span>
+                            <time>{when}</time>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }

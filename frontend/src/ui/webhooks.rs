@@ -1,89 +1,94 @@
 //! Settings → Webhooks: subscriptions, their secrets (shown once), the
 //! delivery log, redelivery of what failed.
 
-use super::api::{self, Method};
-use super::ctx::t;
-use dialogdesk_domain::wire::{
-    CreateWebhookBody, Items, Page, RedeliverBody, UpdateWebhookBody, Webhook, WebhookAttempt,
-    WebhookWithSecret,
-};
+use super::api;
+use super::ctx::{t, use_ctx};
+use dialogdesk_domain::wire::{CreateWebhookBody, RedeliverBody, UpdateWebhookBody};
 use dialogdesk_domain::{WebhookEventType, WebhookId};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+
+/// What a change of a subscription can be.
+#[derive(Clone)]
+enum HookChange {
+    Create(CreateWebhookBody),
+    RotateSecret(WebhookId),
+    Update(WebhookId, UpdateWebhookBody),
+    Redeliver(WebhookId, RedeliverBody),
+    Delete(WebhookId),
+}
 
 /// The section.
 #[component]
 pub fn Webhooks() -> impl IntoView {
-    let hooks = RwSignal::new(Vec::<Webhook>::new());
-    let error = RwSignal::new(None::<String>);
+    let ctx = use_ctx();
     let secret = RwSignal::new(None::<String>);
-    let log = RwSignal::new(None::<(WebhookId, Vec<WebhookAttempt>)>);
-    let reload = move || {
-        spawn_local(async move {
-            match api::get::<Items<Webhook>>("/api/v1/webhooks").await {
-                Ok(items) => hooks.set(items.items),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    reload();
-    // A change whose answer may carry a new secret (create, rotate).
-    let with_secret = move |path: String, body: Option<CreateWebhookBody>| {
-        spawn_local(async move {
-            match api::send::<WebhookWithSecret>(Method::Post, &path, body.as_ref()).await {
-                Ok(created) => {
-                    error.set(None);
-                    secret.set(Some(created.secret));
+    let change = Action::new_local(move |change: &HookChange| {
+        let change = change.clone();
+        async move {
+            let answer = match change {
+                HookChange::Create(body) => api::webhooks::create(&body).await.map(Some),
+                HookChange::RotateSecret(id) => api::webhooks::rotate_secret(id).await.map(Some),
+                HookChange::Update(id, body) => {
+                    api::webhooks::update(id, &body).await.map(|()| None)
                 }
-                Err(e) => error.set(Some(e.message)),
+                HookChange::Redeliver(id, body) => {
+                    api::webhooks::redeliver(id, &body).await.map(|()| None)
+                }
+                HookChange::Delete(id) => api::webhooks::delete(id).await.map(|()| None),
+            };
+            match answer {
+                // A new secret is shown once.
+                Ok(with_secret) => {
+                    if let Some(created) = with_secret {
+                        secret.set(Some(created.secret));
+                    }
+                    None
+                }
+                Err(e) => Some(ctx.say(&e)),
             }
-            reload();
-        });
+        }
+    });
+    let made = change.version();
+    let hooks = LocalResource::new(move || {
+        made.track();
+        api::webhooks::list()
+    });
+    let show_log = Action::new_local(move |id: &WebhookId| {
+        let id = *id;
+        async move { (id, api::webhooks::deliveries(id).await) }
+    });
+    let error = move || {
+        change
+            .value()
+            .get()
+            .flatten()
+            .or_else(|| hooks.get().and_then(|h| h.err()).map(|e| ctx.say(&e)))
     };
-    let act = move |method: Method, path: String, body: serde_json::Value| {
-        spawn_local(async move {
-            match api::send_empty(method, &path, Some(&body)).await {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e.message)),
-            }
-            reload();
-        });
-    };
-    let show_log = move |id: WebhookId| {
-        spawn_local(async move {
-            let path = format!("/api/v1/webhooks/{id}/deliveries?limit=20");
-            match api::get::<Page<WebhookAttempt>>(&path).await {
-                Ok(page) => log.set(Some((id, page.items))),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+    let log = move || match show_log.value().get() {
+        Some((id, Ok(attempts))) => Some((id, attempts)),
+        _ => None,
     };
     let url = RwSignal::new(String::new());
     let chosen = RwSignal::new(WebhookEventType::ALL.to_vec());
     let create = move || {
-        with_secret(
-            "/api/v1/webhooks".into(),
-            Some(CreateWebhookBody {
-                url: url.get_untracked(),
-                events: chosen.get_untracked(),
-                channel_id: None,
-            }),
-        );
+        change.dispatch(HookChange::Create(CreateWebhookBody {
+            url: url.get_untracked(),
+            events: chosen.get_untracked(),
+            channel_id: None,
+        }));
     };
     view! {
         <section data-testid="webhooks">
             <h2>{t("webhooks.title")}</h2>
-            {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || secret.get().map(|s| view! { <p class="notice" role="status">{t("settings.secret_once")}" "<code data-testid="webhook-secret">{s}</code></p> })}
             <ul class="plain">
-                {move || hooks.get().into_iter().map(|hook| {
+                {move || hooks.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|hook| {
                     let id = hook.id;
                     let enabled = hook.enabled;
-                    let toggle = move |_| act(Method::Patch, format!("/api/v1/webhooks/{id}"),
-                        serde_json::to_value(UpdateWebhookBody { enabled: Some(!enabled), ..Default::default() }).unwrap_or_default());
+                    let toggle = move |_| { change.dispatch(HookChange::Update(id, UpdateWebhookBody { enabled: Some(!enabled), ..Default::default() })); };
                     let since = chrono::Utc::now() - chrono::Duration::days(30);
-                    let redeliver = move |_| act(Method::Post, format!("/api/v1/webhooks/{id}/redeliver"),
-                        serde_json::to_value(RedeliverBody { event_id: None, since: Some(since) }).unwrap_or_default());
+                    let redeliver = move |_| { change.dispatch(HookChange::Redeliver(id, RedeliverBody { event_id: None, since: Some(since) })); };
                     view! {
                         <li data-testid="webhook">
                             <code>{hook.url}</code>" "
@@ -91,15 +96,15 @@ pub fn Webhooks() -> impl IntoView {
                             <span class="badge">{if enabled { t("webhooks.enabled") } else { t("webhooks.disabled") }}</span>
                             {hook.disabled_reason.map(|r| view! { <span class="error">{r}</span> })}
                             <button class="ghost" on:click=toggle>{if enabled { t("webhooks.disable") } else { t("webhooks.enable") }}</button>
-                            <button class="ghost" on:click=move |_| with_secret(format!("/api/v1/webhooks/{id}/secret"), None)>{t("webhooks.rotate")}</button>
-                            <button class="ghost" on:click=move |_| show_log(id)>{t("webhooks.log")}</button>
+                            <button class="ghost" on:click=move |_| { change.dispatch(HookChange::RotateSecret(id)); }>{t("webhooks.rotate")}</button>
+                            <button class="ghost" on:click=move |_| { show_log.dispatch(id); }>{t("webhooks.log")}</button>
                             <button class="ghost" on:click=redeliver>{t("webhooks.redeliver")}</button>
-                            <button class="ghost" on:click=move |_| act(Method::Delete, format!("/api/v1/webhooks/{id}"), serde_json::Value::Null)>{t("common.delete")}</button>
+                            <button class="ghost" on:click=move |_| { change.dispatch(HookChange::Delete(id)); }>{t("common.delete")}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            {move || log.get().map(|(id, attempts)| view! {
+            {move || log().map(|(id, attempts)| view! {
                 <table class="log" data-testid="webhook-log">
                     <caption>{t("webhooks.log")}" #"{id.0}</caption>
                     <thead><tr><th>{t("webhooks.when")}</th><th>{t("webhooks.event")}</th><th>"#"</th><th>"HTTP"</th><th>"ms"</th><th>{t("webhooks.error")}</th></tr></thead>

@@ -33,6 +33,16 @@ pub struct Problem {
     pub conflict: Option<serde_json::Value>,
 }
 
+/// The sentence for a person ([`Problem::message`]); a `Problem` is an
+/// error, so a client can hand it to whatever collects errors.
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for Problem {}
+
 impl Problem {
     /// The detail and every field error, as one sentence for a person.
     pub fn message(&self) -> String {

@@ -1,0 +1,89 @@
+//! Settings for admins: one section per kind — operators, channels, flows
+//! and steps, tags, API tokens, webhooks. Every change goes through one
+//! action ([`Changes`]); after it the shared catalog is read again, so the
+//! chats page's filters and the User Data panel offer the new names too.
+
+mod channels;
+mod flows;
+mod operators;
+mod tags;
+mod tokens;
+
+use super::api;
+use super::api::admin::Change;
+use super::catalog::{use_catalog, SharedCatalog};
+use super::ctx::{t, use_ctx};
+use leptos::prelude::*;
+
+/// The page's one way to change something, and what the last change said.
+#[derive(Clone, Copy)]
+pub struct Changes {
+    action: Action<Change, Option<String>>,
+}
+
+impl Changes {
+    fn new(catalog: SharedCatalog) -> Changes {
+        let ctx = use_ctx();
+        let action = Action::new_local(move |change: &Change| {
+            let change = change.clone();
+            async move {
+                let result = api::admin::change(change).await;
+                catalog.refresh();
+                result.err().map(|e| ctx.say(&e))
+            }
+        });
+        Changes { action }
+    }
+
+    /// Makes `change`.
+    pub fn make(&self, change: Change) {
+        self.action.dispatch(change);
+    }
+
+    /// Whether a change finished since `after` (a version of this action):
+    /// sections that list more than the catalog (tokens) read again then.
+    pub fn version(&self) -> ReadSignal<usize> {
+        self.action.version().read_only()
+    }
+
+    /// The problem of the last change, if it failed.
+    fn problem(&self) -> Option<String> {
+        self.action.value().get().flatten()
+    }
+}
+
+/// Asks for a new name through the browser's prompt (as the password reset
+/// asks for a password); `None` when cancelled, empty or unchanged.
+pub fn ask_new_name(question: &str, current: &str) -> Option<String> {
+    web_sys::window()
+        .and_then(|w| {
+            w.prompt_with_message_and_default(question, current)
+                .ok()
+                .flatten()
+        })
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty() && n != current)
+}
+
+/// `on:input` that writes a text field into `signal`.
+pub fn input(signal: RwSignal<String>) -> impl Fn(leptos::ev::Event) + Copy {
+    move |ev| signal.set(event_target_value(&ev))
+}
+
+/// The page.
+#[component]
+pub fn Settings() -> impl IntoView {
+    let changes = Changes::new(use_catalog());
+    view! {
+        <div class="settings">
+            <h1>{t("nav.settings")}</h1>
+            {move || changes.problem().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <operators::Operators changes=changes/>
+            <channels::Channels changes=changes/>
+            <flows::Flows changes=changes/>
+            <tags::Tags changes=changes/>
+            <tokens::Tokens changes=changes/>
+            <super::webhooks::Webhooks/>
+        </div>
+    }
+}
