@@ -73,23 +73,76 @@ pub fn tr(lang: Lang, key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The form of `key` that goes with the count `n`, with `{n}` replaced by
+/// the number as the language writes it: Russian has three forms (`.one`
+/// 1, 21, 101; `.few` 2–4, 22–24; `.many` 0, 5–20, 25–30, 111), English
+/// two (`.one`, `.other`). build.rs checks every form is translated.
+pub fn plural(lang: Lang, key: &str, n: i64) -> String {
+    let form = match lang {
+        Lang::Ru => {
+            let (last, last_two) = (n.unsigned_abs() % 10, n.unsigned_abs() % 100);
+            if last == 1 && last_two != 11 {
+                "one"
+            } else if (2..=4).contains(&last) && !(12..=14).contains(&last_two) {
+                "few"
+            } else {
+                "many"
+            }
+        }
+        Lang::En if n == 1 => "one",
+        Lang::En => "other",
+    };
+    tr(lang, &format!("{key}.{form}")).replace("{n}", &super::format::number(lang, n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn russian_counts_take_their_three_forms() {
+        let said = |n| plural(Lang::Ru, "chats.dialogs", n);
+        assert_eq!(said(1), "1 диалог");
+        assert_eq!(said(2), "2 диалога");
+        assert_eq!(said(5), "5 диалогов");
+        assert_eq!(said(11), "11 диалогов");
+        assert_eq!(said(12), "12 диалогов");
+        assert_eq!(said(21), "21 диалог");
+        assert_eq!(said(24), "24 диалога");
+        assert_eq!(said(111), "111 диалогов");
+        assert_eq!(said(0), "0 диалогов");
+        assert_eq!(said(1001), "1\u{202f}001 диалог");
+        assert_eq!(plural(Lang::En, "chats.dialogs", 1), "1 dialog");
+        assert_eq!(plural(Lang::En, "chats.dialogs", 2), "2 dialogs");
+        assert_eq!(plural(Lang::Ru, "chats.messages", 3), "3 сообщения");
+    }
+
+    #[test]
     fn both_languages_have_the_same_keys_and_no_empty_text() {
-        let ru = table(Lang::Ru);
-        let en = table(Lang::En);
+        // A plural's forms differ by language (one/few/many, one/other):
+        // its key without the form is what both must have.
+        let keys = |lang| -> std::collections::BTreeSet<String> {
+            table(lang)
+                .keys()
+                .map(|k| {
+                    for form in [".one", ".few", ".many", ".other"] {
+                        if let Some(family) = k.strip_suffix(form) {
+                            return format!("{family} (plural)");
+                        }
+                    }
+                    k.clone()
+                })
+                .collect()
+        };
+        let (ru, en) = (keys(Lang::Ru), keys(Lang::En));
         assert!(ru.len() > 100);
-        let mut missing: Vec<_> = ru
-            .keys()
-            .filter(|k| !en.contains_key(*k))
-            .chain(en.keys().filter(|k| !ru.contains_key(*k)))
-            .collect();
+        let mut missing: Vec<_> = ru.symmetric_difference(&en).collect();
         missing.sort();
         assert!(missing.is_empty(), "keys in one language only: {missing:?}");
-        assert!(ru.values().chain(en.values()).all(|v| !v.trim().is_empty()));
+        assert!(table(Lang::Ru)
+            .values()
+            .chain(table(Lang::En).values())
+            .all(|v| !v.trim().is_empty()));
     }
 
     #[test]
@@ -112,9 +165,23 @@ mod tests {
     /// reader.
     #[test]
     fn no_component_has_a_literal_label_or_title() {
-        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-        for entry in std::fs::read_dir(ui).unwrap() {
-            let path = entry.unwrap().path();
+        fn sources(dir: &std::path::Path, into: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, into);
+                } else {
+                    into.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+            &mut files,
+        );
+        assert!(files.len() > 20, "the components were found");
+        for path in files {
             let source = std::fs::read_to_string(&path).unwrap();
             for literal in ["aria-label=\"", "title=\""] {
                 assert!(

@@ -82,7 +82,8 @@ fn Shell() -> impl IntoView {
             </nav>
             <span class="spacer"></span>
             <span class="who">{move || ctx.me().map(|m| format!("{} · {}", m.name, ctx.tr(&format!("role.{}", m.role.as_str())))).unwrap_or_default()}</span>
-            <button class="ghost" on:click=switch_lang aria-label=t("nav.language") data-testid="lang-switch">
+            <button class="ghost" on:click=switch_lang data-testid="lang-switch"
+                aria-label=move || format!("{} ({})", ctx.lang.get().other().code().to_uppercase(), ctx.tr("nav.language"))>
                 {move || ctx.lang.get().other().code().to_uppercase()}
             </button>
             <button class="ghost" on:click=move |_| { log_out.dispatch(()); } data-testid="logout">{t("nav.logout")}</button>

@@ -173,6 +173,7 @@ pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
                     </span>
                     <span class=format!("badge st-{}", d.status.as_str()) data-testid="chat-status">{ctx.tr(&format!("status.{}", d.status.as_str()))}</span>
                     {d.step.clone().map(|s| view! { <span class="muted">{d.flow.clone().map(|f| f.name).unwrap_or_default()}" → "{s.name}</span> })}
+                    <span class="muted" data-testid="chat-message-count">{ctx.plural("chats.messages", d.message_count)}</span>
                 })}
                 <span class="spacer"></span>
                 {read_only.then(|| view! { <span class="muted">{t("chats.readonly")}</span> })}

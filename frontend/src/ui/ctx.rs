@@ -140,6 +140,11 @@ impl Ctx {
         tr(self.lang.get(), key)
     }
 
+    /// The form of the plural `key` for `n` ("5 диалогов"), tracked.
+    pub fn plural(&self, key: &str, n: i64) -> String {
+        crate::logic::i18n::plural(self.lang.get(), key, n)
+    }
+
     /// `key` in the current language, untracked (event handlers, tasks).
     pub fn tr_untracked(&self, key: &str) -> String {
         tr(self.lang.get_untracked(), key)

@@ -72,6 +72,7 @@ pub fn Chats() -> impl IntoView {
 
     view! {
         <div class="chats">
+            <h1 class="visually-hidden">{t("nav.chats")}</h1>
             <Tabs view=view_now counts=shown_counts/>
             <section class="dialog-list" aria-label=t("nav.chats")>
                 <FilterBar filters=filters/>

@@ -51,7 +51,8 @@ pub fn Tabs(view: Memo<View>, counts: Signal<Option<Counts>>) -> impl IntoView {
                         tabindex=move || if view.get() == v { "0" } else { "-1" }
                         title=move || ctx.tr(&hint_key) data-testid=format!("tab-{}", v.as_str())>
                         <span class="tab-name">{move || ctx.tr(&label_key)}</span>
-                        <span class="count" data-testid=format!("count-{}", v.as_str())>
+                        <span class="count" data-testid=format!("count-{}", v.as_str())
+                            title=move || count().map(|(n, _)| ctx.plural("chats.dialogs", n)).unwrap_or_default()>
                             {move || count().map(|(n, capped)| {
                                 let n = format::number(ctx.lang.get(), n);
                                 if capped { format!("{n}+") } else { n }

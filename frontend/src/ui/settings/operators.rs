@@ -31,7 +31,7 @@ pub fn Operators(changes: Changes) -> impl IntoView {
         <section>
             <h2>{t("settings.operators")}</h2>
             <table class="grid">
-                <thead><tr><th>{t("settings.name")}</th><th>{t("settings.email")}</th><th>{t("settings.role")}</th><th>{t("settings.active")}</th><th></th></tr></thead>
+                <thead><tr><th>{t("settings.name")}</th><th>{t("settings.email")}</th><th>{t("settings.role")}</th><th>{t("settings.active")}</th><th><span class="visually-hidden">{t("settings.actions")}</span></th></tr></thead>
                 <tbody>
                     {move || catalog.get().operators.into_iter().map(|o| {
                         let id = o.id.0;
