@@ -105,10 +105,12 @@ openapi:
 # Speed is measured here, never asserted in a test.
 # BENCH_DIALOGS changes the size (default 1,000,000 on PostgreSQL, 100,000
 # on SQLite); the seeded databases are kept for the next run.
-bench: setup spa
+bench: setup-test spa
 	$(CARGO) bench -p dialogdesk-api --bench fanout
 	$(CARGO) bench -p dialogdesk-api --bench webhooks
 	BENCH_BACKEND=postgres $(CARGO) bench -p dialogdesk-api --bench scale
 	BENCH_BACKEND=sqlite $(CARGO) bench -p dialogdesk-api --bench scale
 	@echo "SPA release bundle:"
 	@scripts/bundle-size.sh
+	$(CARGO) build --release -p dialogdesk-cli
+	scripts/bench-first-load.sh

@@ -262,7 +262,7 @@ test('an admin subscribes a webhook in Settings and sees its secret once', async
   await context.close();
 });
 
-test('an admin renames a tag and a step; a channel that has dialogs is kept, and the page says why', async () => {
+test('an admin renames a tag, a step and a channel, deletes a tag, deactivates an operator; a channel that has dialogs is kept; Chats offers the new catalog at once', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'ru-RU' });
   const page = watch(await context.newPage());
   await login(page, 'admin@demo.local', 'admin-demo');
@@ -282,7 +282,41 @@ test('an admin renames a tag and a step; a channel that has dialogs is kept, and
   await page.waitForSelector('.settings .error');
   assert.match(await page.textContent('.settings .error'), /dialogs/);
   assert.ok(await page.locator('[data-testid=channel]').count() >= 1);
+  // A channel is renamed instead.
+  answer('WhatsApp основной');
+  await page.locator('[data-testid=channel]').first().locator('button', { hasText: 'Переименовать' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=channel]').textContent.includes('WhatsApp основной'));
+  // A new tag can go.
+  const tagSection = page.locator('.settings section', { hasText: 'Теги' });
+  await tagSection.locator('input[aria-label="Имя"]').fill('Временный');
+  await tagSection.locator('button[type=submit]').click();
+  await tagSection.locator('li', { hasText: 'Временный' }).waitFor();
+  await tagSection.locator('li', { hasText: 'Временный' }).locator('button', { hasText: 'Удалить' }).click();
+  await tagSection.locator('li', { hasText: 'Временный' }).waitFor({ state: 'detached' });
+  // An operator is deactivated, never deleted (dialogs and the timeline name them).
+  const staff = page.locator('.settings section', { hasText: 'Сотрудники' });
+  await staff.locator('input[aria-label="Имя"]').fill('Пётр Временный');
+  await staff.locator('input[aria-label="E-mail"]').fill('temp@demo.local');
+  await staff.locator('input[aria-label="Пароль"]').fill('temporary-pass');
+  await staff.locator('button[type=submit]').click();
+  const temp = staff.locator('tr', { hasText: 'Пётр Временный' });
+  await temp.waitFor();
+  await temp.locator('button', { hasText: 'Отключить' }).click();
+  await temp.locator('button', { hasText: 'Включить' }).waitFor();
+  assert.equal((await temp.locator('td').nth(3).textContent()).trim(), '—');
   await page.screenshot({ path: `${ARTIFACTS}settings-renamed.png`, fullPage: true });
+  // The chats page shares the catalog: the new names are offered there at
+  // once, and the deactivated operator is not offered as a manager.
+  await page.click('a[href="/chats/all"]');
+  await page.click('.list-tools summary');
+  const tagFilter = page.locator('.filters select').nth(2);
+  await page.waitForFunction(() => [...document.querySelectorAll('.filters select option')].some((o) => o.textContent === 'Очень горячий'));
+  assert.ok(!(await tagFilter.textContent()).includes('Временный'));
+  assert.ok((await page.locator('.filters select').nth(1).textContent()).includes('WhatsApp основной'));
+  await page.click('[data-testid=dialog-row] button.row');
+  await page.click('[data-testid=user-data-toggle]');
+  const managers = await page.locator('[data-testid=ud-manager]').textContent();
+  assert.ok(managers.includes('Ольга Петрова') && !managers.includes('Пётр Временный'), managers);
   await context.close();
 });
 
