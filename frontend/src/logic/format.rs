@@ -1,6 +1,6 @@
 //! Dates and numbers as each language writes them.
 
-use super::i18n::{tr, Lang};
+use super::i18n::{plural_form, tr, Lang};
 use chrono::{DateTime, Datelike, FixedOffset, Offset, Utc};
 
 const MONTHS_RU: [&str; 12] = [
@@ -106,9 +106,33 @@ pub fn initials(name: &str) -> String {
     }
 }
 
+/// The plural `key` in the form that goes with `n` ([`plural_form`]), with
+/// `{n}` replaced by the number as the language writes it: "5 диалогов".
+pub fn plural(lang: Lang, key: &str, n: i64) -> String {
+    tr(lang, &format!("{key}.{}", plural_form(lang, n))).replace("{n}", &number(lang, n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn russian_counts_take_their_three_forms() {
+        let said = |n| plural(Lang::Ru, "chats.dialogs", n);
+        assert_eq!(said(1), "1 диалог");
+        assert_eq!(said(2), "2 диалога");
+        assert_eq!(said(5), "5 диалогов");
+        assert_eq!(said(11), "11 диалогов");
+        assert_eq!(said(12), "12 диалогов");
+        assert_eq!(said(21), "21 диалог");
+        assert_eq!(said(24), "24 диалога");
+        assert_eq!(said(111), "111 диалогов");
+        assert_eq!(said(0), "0 диалогов");
+        assert_eq!(said(1001), "1\u{202f}001 диалог");
+        assert_eq!(plural(Lang::En, "chats.dialogs", 1), "1 dialog");
+        assert_eq!(plural(Lang::En, "chats.dialogs", 2), "2 dialogs");
+        assert_eq!(plural(Lang::Ru, "chats.messages", 3), "3 сообщения");
+    }
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()

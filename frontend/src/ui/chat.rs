@@ -74,7 +74,6 @@ pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
     let older = RwSignal::new(None::<String>);
     let timeline = RwSignal::new(Vec::<TimelineEvent>::new());
     let panel_open = RwSignal::new(read_only);
-    let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| match loaded_dialog.get() {
         Some(Ok(d)) => dialog.set(Some(d)),
@@ -111,6 +110,78 @@ pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
     });
     follow_live(dialog_id, loaded_dialog, messages, timeline);
 
+    let resend = Action::new_local(move |id: &MessageId| {
+        let id = *id;
+        async move {
+            if let Ok(fresh) = api::dialogs::resend(id).await {
+                messages.update(|all| {
+                    if let Some(m) = all.iter_mut().find(|x| x.id == fresh.id) {
+                        m.delivery = fresh.delivery;
+                    }
+                });
+            }
+        }
+    });
+
+    view! {
+        <div class="chat" data-testid="chat">
+            <ChatHead dialog=dialog read_only=read_only panel_open=panel_open/>
+            <div class="chat-body">
+                <MessageLog messages=messages timeline=timeline older=older load_older=load_older resend=resend/>
+                <Show when=move || panel_open.get()>
+                    {move || dialog.get().map(|d| view! {
+                        <UserData dialog=d timeline=timeline read_only=read_only
+                            on_saved=move |fresh: DialogListItem| dialog.set(Some(fresh))
+                            on_reload=move || loaded_dialog.refetch()/>
+                    })}
+                </Show>
+            </div>
+            {(!read_only).then(|| view! { <ReplyBox dialog_id=dialog_id dialog=dialog messages=messages error=error/> })}
+        </div>
+    }
+}
+
+/// The head of a chat: who, where, status, flow and step, how many
+/// messages; the User Data toggle.
+#[component]
+fn ChatHead(
+    dialog: RwSignal<Option<DialogListItem>>,
+    read_only: bool,
+    panel_open: RwSignal<bool>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <header class="chat-head">
+            {move || dialog.get().map(|d| view! {
+                <span class="avatar big" aria-hidden="true">{format::initials(&d.client.name)}</span>
+                <span class="who">
+                    <strong>{d.client.name.clone()}</strong>
+                    <span class="muted">{d.client.phone.clone().unwrap_or_default()}" · "{d.channel.name.clone()}</span>
+                </span>
+                <span class=format!("badge st-{}", d.status.as_str()) data-testid="chat-status">{ctx.tr(&format!("status.{}", d.status.as_str()))}</span>
+                {d.step.clone().map(|s| view! { <span class="muted">{d.flow.clone().map(|f| f.name).unwrap_or_default()}" → "{s.name}</span> })}
+                <span class="muted" data-testid="chat-message-count">{ctx.plural("chats.messages", d.message_count)}</span>
+            })}
+            <span class="spacer"></span>
+            {read_only.then(|| view! { <span class="muted">{t("chats.readonly")}</span> })}
+            <button class="menu" aria-label=t("chats.user_data") aria-expanded=move || panel_open.get().to_string()
+                data-testid="user-data-toggle" on:click=move |_| panel_open.update(|o| *o = !*o)>"⋮"</button>
+        </header>
+    }
+}
+
+/// The messages, with the status changes since the first of them inline
+/// and a separator at each new day; older ones on request.
+#[component]
+fn MessageLog(
+    messages: RwSignal<Vec<Message>>,
+    timeline: RwSignal<Vec<TimelineEvent>>,
+    older: RwSignal<Option<String>>,
+    load_older: Action<String, ()>,
+    resend: Action<MessageId, ()>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let offset = -js_sys_offset();
     let lines = Memo::new(move |_| {
         let mut lines: Vec<Line> = messages.get().into_iter().map(Line::Message).collect();
         let first = lines.first().map(Line::at);
@@ -124,63 +195,7 @@ pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
         lines.sort_by_key(|l| l.at());
         lines
     });
-    let reply = Action::new_local(move |text: &String| {
-        let body = SendMessageBody { text: text.clone() };
-        async move {
-            match api::dialogs::reply(dialog_id, &body).await {
-                Ok(m) => {
-                    draft.set(String::new());
-                    error.set(None);
-                    messages.update(|all| {
-                        if !all.iter().any(|x| x.id == m.id) {
-                            all.push(m);
-                        }
-                    });
-                }
-                Err(e) => error.set(Some(ctx.say(&e))),
-            }
-        }
-    });
-    let send = move || {
-        let text = draft.get_untracked();
-        if !text.trim().is_empty() && !reply.pending().get_untracked() {
-            reply.dispatch(text);
-        }
-    };
-    let resend = Action::new_local(move |id: &MessageId| {
-        let id = *id;
-        async move {
-            if let Ok(fresh) = api::dialogs::resend(id).await {
-                messages.update(|all| {
-                    if let Some(m) = all.iter_mut().find(|x| x.id == fresh.id) {
-                        m.delivery = fresh.delivery;
-                    }
-                });
-            }
-        }
-    });
-    let closed = move || dialog.get().is_some_and(|d| d.status.closed_for_replies());
-    let offset = -js_sys_offset();
-
     view! {
-        <div class="chat" data-testid="chat">
-            <header class="chat-head">
-                {move || dialog.get().map(|d| view! {
-                    <span class="avatar big" aria-hidden="true">{format::initials(&d.client.name)}</span>
-                    <span class="who">
-                        <strong>{d.client.name.clone()}</strong>
-                        <span class="muted">{d.client.phone.clone().unwrap_or_default()}" · "{d.channel.name.clone()}</span>
-                    </span>
-                    <span class=format!("badge st-{}", d.status.as_str()) data-testid="chat-status">{ctx.tr(&format!("status.{}", d.status.as_str()))}</span>
-                    {d.step.clone().map(|s| view! { <span class="muted">{d.flow.clone().map(|f| f.name).unwrap_or_default()}" → "{s.name}</span> })}
-                    <span class="muted" data-testid="chat-message-count">{ctx.plural("chats.messages", d.message_count)}</span>
-                })}
-                <span class="spacer"></span>
-                {read_only.then(|| view! { <span class="muted">{t("chats.readonly")}</span> })}
-                <button class="menu" aria-label=t("chats.user_data") aria-expanded=move || panel_open.get().to_string()
-                    data-testid="user-data-toggle" on:click=move |_| panel_open.update(|o| *o = !*o)>"⋮"</button>
-            </header>
-            <div class="chat-body">
                 <div class="messages" role="log" aria-live="polite">
                     {move || older.get().map(|c| view! {
                         <button class="ghost wide" on:click=move |_| { load_older.dispatch(c.clone()); }>{t("chats.older")}</button>
@@ -213,15 +228,45 @@ pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
                         }).collect_view()
                     }}
                 </div>
-                <Show when=move || panel_open.get()>
-                    {move || dialog.get().map(|d| view! {
-                        <UserData dialog=d timeline=timeline read_only=read_only
-                            on_saved=move |fresh: DialogListItem| dialog.set(Some(fresh))
-                            on_reload=move || loaded_dialog.refetch()/>
-                    })}
-                </Show>
-            </div>
-            {(!read_only).then(|| view! {
+    }
+}
+
+/// The reply box (none once the dialog is closed for replies): Enter sends,
+/// Shift+Enter starts a new line.
+#[component]
+fn ReplyBox(
+    dialog_id: i64,
+    dialog: RwSignal<Option<DialogListItem>>,
+    messages: RwSignal<Vec<Message>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let draft = RwSignal::new(String::new());
+    let reply = Action::new_local(move |text: &String| {
+        let body = SendMessageBody { text: text.clone() };
+        async move {
+            match api::dialogs::reply(dialog_id, &body).await {
+                Ok(m) => {
+                    draft.set(String::new());
+                    error.set(None);
+                    messages.update(|all| {
+                        if !all.iter().any(|x| x.id == m.id) {
+                            all.push(m);
+                        }
+                    });
+                }
+                Err(e) => error.set(Some(ctx.say(&e))),
+            }
+        }
+    });
+    let send = move || {
+        let text = draft.get_untracked();
+        if !text.trim().is_empty() && !reply.pending().get_untracked() {
+            reply.dispatch(text);
+        }
+    };
+    let closed = move || dialog.get().is_some_and(|d| d.status.closed_for_replies());
+    view! {
                 <footer class="reply">
                     {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                     <Show when=move || !closed() fallback=move || view! { <p class="notice">{t("chats.closed")}</p> }>
@@ -237,8 +282,6 @@ pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
                         <button class="primary" on:click=move |_| send()>{t("chats.send")}</button>
                     </Show>
                 </footer>
-            })}
-        </div>
     }
 }
 

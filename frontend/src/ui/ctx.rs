@@ -142,7 +142,7 @@ impl Ctx {
 
     /// The form of the plural `key` for `n` ("5 диалогов"), tracked.
     pub fn plural(&self, key: &str, n: i64) -> String {
-        crate::logic::i18n::plural(self.lang.get(), key, n)
+        crate::logic::format::plural(self.lang.get(), key, n)
     }
 
     /// `key` in the current language, untracked (event handlers, tasks).

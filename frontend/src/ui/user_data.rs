@@ -138,11 +138,6 @@ fn SettingsForm(
                 .unwrap_or_default()
         })
     };
-    let settable: Vec<Status> = Status::ALL
-        .iter()
-        .copied()
-        .filter(|s| s.settable_by_hand())
-        .collect();
     view! {
             <section>
                 <h3>{t("ud.settings")}</h3>
@@ -157,20 +152,7 @@ fn SettingsForm(
                             }).collect_view()}
                         </select>
                     </label>
-                    <label>{t("ud.status")}
-                        <select data-testid="ud-status" on:change=move |ev| form.update(|f| f.status = event_target_value(&ev))>
-                            <option value="">{t("ud.keep_status")}" ("{move || ctx.tr(&format!("status.{}", status.as_str()))}")"</option>
-                            {settable.into_iter().map(|s| {
-                                let disabled = s == Status::Ignore && !lead_wrote_last;
-                                view! {
-                                    <option value=s.as_str() disabled=disabled
-                                        title=move || if disabled { ctx.tr("ud.ignore_disabled") } else { String::new() }>
-                                        {move || ctx.tr(&format!("status.{}", s.as_str()))}
-                                    </option>
-                                }
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <StatusSelect form=form status=status lead_wrote_last=lead_wrote_last/>
                     {(!lead_wrote_last).then(|| view! { <p class="hint">{t("ud.ignore_disabled")}</p> })}
                     <label>{t("ud.flow")}
                         <select data-testid="ud-flow" on:change=move |ev| form.update(|f| { f.flow = event_target_value(&ev); f.step.clear(); })>
@@ -197,6 +179,56 @@ fn SettingsForm(
                             }).collect_view()}
                         </select>
                     </label>
+                    <TagPicker form=form/>
+                    {move || problem().map(|(message, conflict)| view! {
+                        <div class="error" role="alert">
+                            {conflict.then(|| view! { <strong>{t("ud.conflict")}" "</strong> })}
+                            {message}
+                            {conflict.then(|| view! { <button class="ghost" on:click=move |_| on_reload()>{t("common.reload")}</button> })}
+                        </div>
+                    })}
+                    <button class="primary" data-testid="ud-save" disabled=move || !changed() || saving.get()
+                        on:click=move |_| { save.dispatch(form.get_untracked().body(&original, version)); }>
+                        {move || if saving.get() { ctx.tr("common.saving") } else { ctx.tr("common.save") }}
+                    </button>
+                </fieldset>
+            </section>
+    }
+}
+
+/// The status to set by hand, or none to keep the dialog's own. Ignore is
+/// offered only when the lead wrote last (the state machine's rule).
+#[component]
+fn StatusSelect(form: RwSignal<Form>, status: Status, lead_wrote_last: bool) -> impl IntoView {
+    let ctx = use_ctx();
+    let settable: Vec<Status> = Status::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.settable_by_hand())
+        .collect();
+    view! {
+                    <label>{t("ud.status")}
+                        <select data-testid="ud-status" on:change=move |ev| form.update(|f| f.status = event_target_value(&ev))>
+                            <option value="">{t("ud.keep_status")}" ("{move || ctx.tr(&format!("status.{}", status.as_str()))}")"</option>
+                            {settable.into_iter().map(|s| {
+                                let disabled = s == Status::Ignore && !lead_wrote_last;
+                                view! {
+                                    <option value=s.as_str() disabled=disabled
+                                        title=move || if disabled { ctx.tr("ud.ignore_disabled") } else { String::new() }>
+                                        {move || ctx.tr(&format!("status.{}", s.as_str()))}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+    }
+}
+
+/// The catalog's tags, each a checkbox in its own colour.
+#[component]
+fn TagPicker(form: RwSignal<Form>) -> impl IntoView {
+    let catalog = use_catalog();
+    view! {
                     <div class="tag-picker" role="group" aria-label=t("ud.tags")>
                         <span class="label">{t("ud.tags")}</span>
                         {move || catalog.get().tags.into_iter().map(|tag| {
@@ -216,19 +248,6 @@ fn SettingsForm(
                             }
                         }).collect_view()}
                     </div>
-                    {move || problem().map(|(message, conflict)| view! {
-                        <div class="error" role="alert">
-                            {conflict.then(|| view! { <strong>{t("ud.conflict")}" "</strong> })}
-                            {message}
-                            {conflict.then(|| view! { <button class="ghost" on:click=move |_| on_reload()>{t("common.reload")}</button> })}
-                        </div>
-                    })}
-                    <button class="primary" data-testid="ud-save" disabled=move || !changed() || saving.get()
-                        on:click=move |_| { save.dispatch(form.get_untracked().body(&original, version)); }>
-                        {move || if saving.get() { ctx.tr("common.saving") } else { ctx.tr("common.save") }}
-                    </button>
-                </fieldset>
-            </section>
     }
 }
 
