@@ -269,10 +269,17 @@ test('an admin renames a tag, a step and a channel, deletes a tag, deactivates a
   await page.click('a[href="/settings"]');
   await page.waitForSelector('.settings .flow li');
   const answer = (text) => page.once('dialog', (d) => d.accept(text));
+  // An operator's page open elsewhere hears the change live (catalog.changed).
+  const other = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const operatorPage = watch(await other.newPage());
+  await login(operatorPage, 'operator@demo.local', 'operator-demo');
+  await operatorPage.click('.list-tools summary');
   const tags = page.locator('.settings section', { hasText: 'Теги' }).locator('li');
   answer('Очень горячий');
   await tags.first().locator('button', { hasText: 'Переименовать' }).click();
   await page.waitForFunction(() => document.querySelector('.settings').textContent.includes('Очень горячий'));
+  await operatorPage.waitForFunction(() => [...document.querySelectorAll('.filters select option')].some((o) => o.textContent === 'Очень горячий'));
+  await other.close();
   const step = page.locator('.settings .flow li').first();
   answer('Первое касание');
   await step.locator('button', { hasText: 'Переименовать' }).click();

@@ -389,8 +389,50 @@ async fn metrics_count_requests_streams_and_events(app: TestApp) {
     assert!(text.contains("dialogdesk_db_pool_connections{state=\"in_use\"}"));
 }
 
+async fn a_catalog_change_streams_catalog_changed(app: TestApp) {
+    let c = app.catalog().await;
+    let mut stream = SseClient::open(&app.base, &app.operator, None).await;
+    let (code, body) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/tags/{}", c.vip),
+            &app.admin,
+            json!({"name": "VIP клиент"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let events = stream.until(WAIT, |e| e.kind == "catalog.changed").await;
+    assert_eq!(
+        (events.len(), &events[0].data),
+        (1, &json!({"part": "tags"}))
+    );
+    let (code, _) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/channels",
+            &app.admin,
+            json!({"kind": "telegram", "name": "Второй бот"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED);
+    let events = stream.until(WAIT, |e| e.kind == "catalog.changed").await;
+    assert_eq!(events.last().unwrap().data, json!({"part": "channels"}));
+    // A change that fails emits nothing.
+    let (code, _) = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/tags/999999",
+            &app.admin,
+            json!(null),
+        )
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    assert_eq!(stream.next(Duration::from_millis(600)).await, None);
+}
+
 dialogdesk_testkit::on_both_backends!(
     app =>
+    a_catalog_change_streams_catalog_changed,
     channel_ids_do_not_reach_operators,
     a_settings_save_streams_its_changes_in_order,
     a_reconnecting_client_gets_exactly_what_it_missed,

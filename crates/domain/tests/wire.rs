@@ -105,6 +105,14 @@ fn live_events_decode_by_their_name() {
     );
     assert!(matches!(counts, Some(LiveEventBody::CountsChanged(c)) if c.counts.auto == 1));
     assert_eq!(
+        LiveEventBody::decode(live_event::CATALOG_CHANGED, r#"{"part": "flows"}"#),
+        Some(LiveEventBody::CatalogChanged(
+            dialogdesk_domain::wire::CatalogChanged {
+                part: dialogdesk_domain::wire::CatalogPart::Flows
+            }
+        ))
+    );
+    assert_eq!(
         LiveEventBody::decode("dialog.renamed", "{}"),
         None,
         "unknown name"

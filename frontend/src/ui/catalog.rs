@@ -1,8 +1,7 @@
 //! The catalog every page offers — managers, channels, flows with steps,
 //! tags — loaded once by the shell and shared as context. It is loaded
-//! again on a resync of the live stream and after Settings changes it.
-//! (Another admin's change reaches an open page on its next resync or
-//! reload: the live stream carries dialog events, not catalog ones.)
+//! again when the live stream says it changed (`catalog.changed`, from any
+//! admin's change), on a resync, and after Settings changes it here.
 
 use super::api;
 use super::ctx::Ctx;
@@ -52,6 +51,7 @@ impl SharedCatalog {
 /// Loads the catalog for the logged-in shell and shares it.
 pub fn provide_catalog(ctx: Ctx) {
     let resource = LocalResource::new(move || {
+        ctx.live.catalog.track();
         ctx.live.resync.track();
         load()
     });

@@ -37,6 +37,8 @@ pub struct Live {
     pub timeline: RwSignal<Option<TimelineAppended>>,
     /// `counts.changed`.
     pub counts: RwSignal<Option<StatusCounts>>,
+    /// Bumped on `catalog.changed`: read the catalog again.
+    pub catalog: RwSignal<u32>,
     /// Bumped on `resync`: refetch everything.
     pub resync: RwSignal<u32>,
 }
@@ -88,6 +90,7 @@ impl Ctx {
                 delivery: RwSignal::new(None),
                 timeline: RwSignal::new(None),
                 counts: RwSignal::new(None),
+                catalog: RwSignal::new(0),
                 resync: RwSignal::new(0),
             },
         }

@@ -20,12 +20,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 7] = [
     live_event::DIALOG_UPDATED,
     live_event::MESSAGE_CREATED,
     live_event::MESSAGE_DELIVERY_UPDATED,
     live_event::TIMELINE_APPENDED,
     live_event::COUNTS_CHANGED,
+    live_event::CATALOG_CHANGED,
     live_event::RESYNC,
 ];
 
@@ -80,6 +81,7 @@ async fn listen(ctx: Ctx, serial: u32, url: &str, last_event_id: &mut Option<i64
             Some(LiveEventBody::MessageDeliveryUpdated(d)) => live.delivery.set(Some(d)),
             Some(LiveEventBody::TimelineAppended(t)) => live.timeline.set(Some(t)),
             Some(LiveEventBody::CountsChanged(c)) => live.counts.set(Some(c.counts)),
+            Some(LiveEventBody::CatalogChanged(_)) => live.catalog.update(|n| *n += 1),
             // A resync, or a payload this version cannot read: refetch.
             Some(LiveEventBody::Resync(_)) | None => live.resync.update(|n| *n += 1),
         }

@@ -79,6 +79,31 @@ pub struct Resync {
     pub reason: String,
 }
 
+/// What part of the catalog a `catalog.changed` event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogPart {
+    /// Operators (a new one, a rename, a deactivation).
+    Operators,
+    /// Channels.
+    Channels,
+    /// Flows and their steps.
+    Flows,
+    /// Tags.
+    Tags,
+}
+
+/// Live event `catalog.changed`: an admin changed operators, channels,
+/// flows or tags; clients that offer them (filters, the User Data panel)
+/// read that part again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogChanged {
+    /// Which part.
+    pub part: CatalogPart,
+}
+
 /// A ticket that opens the live stream once (`?ticket=`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -120,6 +145,8 @@ pub enum LiveEventBody {
     CountsChanged(CountsChanged),
     /// `timeline.appended`.
     TimelineAppended(TimelineAppended),
+    /// `catalog.changed`.
+    CatalogChanged(CatalogChanged),
     /// `resync`.
     Resync(Resync),
 }
@@ -136,6 +163,8 @@ pub mod live_event {
     pub const TIMELINE_APPENDED: &str = "timeline.appended";
     /// The status counts changed.
     pub const COUNTS_CHANGED: &str = "counts.changed";
+    /// Operators, channels, flows or tags changed.
+    pub const CATALOG_CHANGED: &str = "catalog.changed";
     /// The client must refetch.
     pub const RESYNC: &str = "resync";
 }
@@ -154,6 +183,7 @@ impl LiveEventBody {
             }
             live_event::TIMELINE_APPENDED => LiveEventBody::TimelineAppended(from_str(data).ok()?),
             live_event::COUNTS_CHANGED => LiveEventBody::CountsChanged(from_str(data).ok()?),
+            live_event::CATALOG_CHANGED => LiveEventBody::CatalogChanged(from_str(data).ok()?),
             live_event::RESYNC => LiveEventBody::Resync(from_str(data).ok()?),
             _ => return None,
         })

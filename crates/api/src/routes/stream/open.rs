@@ -90,9 +90,11 @@ fn resync(reason: &str) -> Shared {
 /// The live event stream (server-sent events).
 ///
 /// Events, each with an `id`, a type and a JSON body: `dialog.updated`
-/// (DialogUpdated), `message.created` (MessageCreated), `counts.changed`
-/// (CountsChanged), `timeline.appended` (TimelineAppended), and `resync`
-/// (Resync). A heartbeat comment comes every 5 s. Reconnect with
+/// (DialogUpdated), `message.created` (MessageCreated),
+/// `message.delivery_updated` (MessageDeliveryUpdated), `counts.changed`
+/// (CountsChanged), `timeline.appended` (TimelineAppended),
+/// `catalog.changed` (CatalogChanged: operators, channels, flows or tags
+/// changed; read that part again), and `resync` (Resync). A heartbeat comment comes every 5 s. Reconnect with
 /// `Last-Event-ID` (or `last_event_id`) to receive exactly what you missed,
 /// in order; events older than the replay buffer (5 minutes, at most 10,000
 /// events) cannot be replayed: you get `resync` and should refetch lists and
