@@ -327,7 +327,7 @@ test('an admin renames a tag, a step and a channel, deletes a tag, deactivates a
   await context.close();
 });
 
-test('the status tabs are a tablist the keyboard walks', async () => {
+test('the status tabs are a tablist the keyboard walks, and so is the dialog list', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
   const page = watch(await context.newPage());
   await login(page, 'operator@demo.local', 'operator-demo');
@@ -346,6 +346,18 @@ test('the status tabs are a tablist the keyboard walks', async () => {
   await page.waitForURL(/\/chats\/finished/);
   await page.keyboard.press('ArrowDown');
   await page.waitForURL(/\/chats\/all/);
+  // The dialog list: ↓ and ↑ move between rows, Enter opens the one in focus.
+  await page.waitForSelector('[data-testid=dialog-row]');
+  await page.focus('[data-testid=dialog-row] button.row');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  const focusedId = await page.evaluate(() => document.activeElement.closest('[data-testid=dialog-row]').dataset.id);
+  const secondId = await page.getAttribute('[data-testid=dialog-row]:nth-of-type(2)', 'data-id');
+  assert.equal(focusedId, secondId, 'the second row has the focus');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`dialog=${secondId}`));
+  await page.waitForSelector('[data-testid=chat]');
   await context.close();
 });
 
