@@ -40,8 +40,8 @@ impl Changes {
         self.action.dispatch(change);
     }
 
-    /// Whether a change finished since `after` (a version of this action):
-    /// sections that list more than the catalog (tokens) read again then.
+    /// How many changes have finished: a section that lists more than the
+    /// catalog (tokens) tracks it to read its list again after each.
     pub fn version(&self) -> ReadSignal<usize> {
         self.action.version().read_only()
     }
