@@ -42,24 +42,17 @@ cp "$stage/dialogdesk.js" "$dist/$js"
 css="style-$(hash_of frontend/style.css).css"
 cp frontend/style.css "$dist/$css"
 
-# The loader is inline (the server allows it by its hash in the CSP); the
-# wasm is named here, so the JS glue never guesses its address.
-cat > "$dist/index.html" <<HTML
-<!doctype html>
-<html lang="ru">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>dialogdesk</title>
-    <link rel="stylesheet" href="/$css" />
-    <link rel="modulepreload" href="/$js" />
-    <link rel="preload" href="/$wasm" as="fetch" type="application/wasm" crossorigin />
-  </head>
-  <body>
-    <script type="module">import init from '/$js'; init({ module_or_path: '/$wasm' });</script>
-  </body>
-</html>
-HTML
+# The page is frontend/index.html (one head for both builds) without
+# trunk's lines and the comment about them: the built assets' links go
+# before </head>, and the loader into <body>. The loader is inline (the
+# server allows it by its hash in the CSP); the wasm is named here, so the
+# JS glue never guesses its address.
+links="<link rel=\"stylesheet\" href=\"/$css\" /><link rel=\"modulepreload\" href=\"/$js\" /><link rel=\"preload\" href=\"/$wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin />"
+loader="<script type=\"module\">import init from '/$js'; init({ module_or_path: '/$wasm' });</script>"
+sed -e '/<!--/,/-->/d' -e '/data-trunk/d' \
+  -e "s|</head>|  $links\n  </head>|" -e "s|<body></body>|<body>$loader</body>|" \
+  frontend/index.html > "$dist/index.html"
+grep -q "$wasm" "$dist/index.html" || { echo "spa: the page names no wasm (frontend/index.html changed?)" >&2; exit 1; }
 
 # Served instead of the file to a browser that accepts gzip (routes/spa.rs).
 for asset in "$wasm" "$js" "$css"; do

@@ -4,8 +4,8 @@
 
 use super::super::api::admin::Change;
 use super::super::catalog::use_catalog;
-use super::super::ctx::{t, use_ctx};
-use super::{ask_new_name, input, Changes};
+use super::super::ctx::t;
+use super::{input, Changes, RenameButton};
 use dialogdesk_domain::wire::{CreateChannelBody, UpdateChannelBody};
 use dialogdesk_domain::ChannelKind;
 use leptos::prelude::*;
@@ -13,7 +13,6 @@ use leptos::prelude::*;
 /// The section.
 #[component]
 pub fn Channels(changes: Changes) -> impl IntoView {
-    let ctx = use_ctx();
     let catalog = use_catalog();
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new("whatsapp".to_owned());
@@ -33,16 +32,11 @@ pub fn Channels(changes: Changes) -> impl IntoView {
             <ul class="plain">
                 {move || catalog.get().channels.into_iter().map(|c| {
                     let id = c.id.0;
-                    let current = c.name.clone();
-                    let rename = move |_| {
-                        if let Some(name) = ask_new_name(&ctx.tr_untracked("settings.new_name"), &current) {
-                            changes.make(Change::UpdateChannel(id, UpdateChannelBody { name: Some(name), ..Default::default() }));
-                        }
-                    };
                     view! {
                         <li data-testid="channel">
-                            <span class=format!("channel ch-{}", c.kind.as_str())>{c.kind.as_str()}</span>" "{c.name}" "
-                            <button class="ghost" on:click=rename>{t("settings.rename")}</button>
+                            <span class=format!("channel ch-{}", c.kind.as_str())>{c.kind.as_str()}</span>" "{c.name.clone()}" "
+                            <RenameButton current=c.name.clone() changes=changes
+                                change=move |name| Change::UpdateChannel(id, UpdateChannelBody { name: Some(name), ..Default::default() })/>
                             <button class="ghost" on:click=move |_| changes.make(Change::DeleteChannel(id))>{t("common.delete")}</button>
                         </li>
                     }

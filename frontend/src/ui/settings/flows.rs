@@ -6,7 +6,7 @@
 use super::super::api::admin::Change;
 use super::super::catalog::use_catalog;
 use super::super::ctx::{t, use_ctx};
-use super::{ask_new_name, input, Changes};
+use super::{input, Changes, RenameButton};
 use dialogdesk_domain::wire::{
     CreateFlowBody, RenameBody, StepBody, StepOrderBody, UpdateStepBody,
 };
@@ -40,16 +40,9 @@ pub fn Flows(changes: Changes) -> impl IntoView {
 /// One flow: its name and its steps in order.
 #[component]
 fn FlowEditor(flow: Flow, changes: Changes) -> impl IntoView {
-    let ctx = use_ctx();
     let flow_id = flow.id.0;
     let order: Vec<i64> = flow.steps.iter().map(|s| s.id.0).collect();
     let new_step = RwSignal::new(String::new());
-    let current = flow.name.clone();
-    let rename = move |_| {
-        if let Some(name) = ask_new_name(&ctx.tr_untracked("settings.new_name"), &current) {
-            changes.make(Change::RenameFlow(flow_id, RenameBody { name }));
-        }
-    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         changes.make(Change::AddStep(
@@ -62,7 +55,9 @@ fn FlowEditor(flow: Flow, changes: Changes) -> impl IntoView {
     };
     view! {
         <div class="flow">
-            <h3>{flow.name.clone()}" "<button class="ghost" on:click=rename>{t("settings.rename")}</button></h3>
+            <h3>{flow.name.clone()}" "
+                <RenameButton current=flow.name.clone() changes=changes change=move |name| Change::RenameFlow(flow_id, RenameBody { name })/>
+            </h3>
             <ol>
                 {flow.steps.into_iter().enumerate().map(|(at, step)| view! {
                     <StepEditor flow_id=flow_id step=step at=at order=order.clone() changes=changes/>
@@ -88,19 +83,6 @@ fn StepEditor(
     let ctx = use_ctx();
     let step_id = step.id.0;
     let last = order.len().saturating_sub(1);
-    let current = step.name.clone();
-    let rename = move |_| {
-        if let Some(name) = ask_new_name(&ctx.tr_untracked("settings.new_name"), &current) {
-            changes.make(Change::UpdateStep(
-                flow_id,
-                step_id,
-                UpdateStepBody {
-                    name: Some(name),
-                    ..Default::default()
-                },
-            ));
-        }
-    };
     // Swaps this step with the one `to` names and sends the whole order.
     let swap_with = move |to: usize| {
         let mut ids = order.clone();
@@ -125,8 +107,9 @@ fn StepEditor(
     };
     view! {
         <li>
-            {step.name}" "
-            <button class="ghost" on:click=rename>{t("settings.rename")}</button>
+            {step.name.clone()}" "
+            <RenameButton current=step.name.clone() changes=changes
+                change=move |name| Change::UpdateStep(flow_id, step_id, UpdateStepBody { name: Some(name), ..Default::default() })/>
             <button class="ghost" on:click=move |_| changes.make(Change::DeleteStep(flow_id, step_id))>{t("common.delete")}</button>
             <select aria-label=t("settings.finish_status") on:change=set_finish>
                 {FinishStatus::ALL.iter().map(|f| view! {

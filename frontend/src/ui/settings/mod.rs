@@ -52,17 +52,30 @@ impl Changes {
     }
 }
 
-/// Asks for a new name through the browser's prompt (as the password reset
-/// asks for a password); `None` when cancelled, empty or unchanged.
-pub fn ask_new_name(question: &str, current: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| {
-            w.prompt_with_message_and_default(question, current)
+/// A Rename button: asks for the new name through the browser's prompt
+/// (as the password reset asks for a password) and makes the change
+/// `change` builds from it; nothing when cancelled, empty or unchanged.
+#[component]
+pub fn RenameButton(
+    current: String,
+    changes: Changes,
+    change: impl Fn(String) -> Change + Send + Sync + 'static,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let rename = move |_| {
+        let asked = web_sys::window().and_then(|w| {
+            w.prompt_with_message_and_default(&ctx.tr_untracked("settings.new_name"), &current)
                 .ok()
                 .flatten()
-        })
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty() && n != current)
+        });
+        if let Some(name) = asked
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty() && *n != current)
+        {
+            changes.make(change(name));
+        }
+    };
+    view! { <button class="ghost" on:click=rename>{t("settings.rename")}</button> }
 }
 
 /// `on:input` that writes a text field into `signal`.

@@ -3,15 +3,14 @@
 
 use super::super::api::admin::Change;
 use super::super::catalog::use_catalog;
-use super::super::ctx::{t, use_ctx};
-use super::{ask_new_name, input, Changes};
+use super::super::ctx::t;
+use super::{input, Changes, RenameButton};
 use dialogdesk_domain::wire::{CreateTagBody, UpdateTagBody};
 use leptos::prelude::*;
 
 /// The section.
 #[component]
 pub fn Tags(changes: Changes) -> impl IntoView {
-    let ctx = use_ctx();
     let catalog = use_catalog();
     let name = RwSignal::new(String::new());
     let color = RwSignal::new("#1e88e5".to_owned());
@@ -28,16 +27,11 @@ pub fn Tags(changes: Changes) -> impl IntoView {
             <ul class="plain">
                 {move || catalog.get().tags.into_iter().map(|tag| {
                     let id = tag.id.0;
-                    let current = tag.name.clone();
-                    let rename = move |_| {
-                        if let Some(name) = ask_new_name(&ctx.tr_untracked("settings.new_name"), &current) {
-                            changes.make(Change::UpdateTag(id, UpdateTagBody { name: Some(name), ..Default::default() }));
-                        }
-                    };
                     view! {
                         <li>
                             <span class="tag" style=format!("--tag:{}", tag.color)>{tag.name.clone()}</span>
-                            <button class="ghost" on:click=rename>{t("settings.rename")}</button>
+                            <RenameButton current=tag.name.clone() changes=changes
+                                change=move |name| Change::UpdateTag(id, UpdateTagBody { name: Some(name), ..Default::default() })/>
                             <button class="ghost" on:click=move |_| changes.make(Change::DeleteTag(id))>{t("common.delete")}</button>
                         </li>
                     }
