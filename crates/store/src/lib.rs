@@ -184,6 +184,18 @@ impl Store {
         operation: &'static str,
         f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
     ) -> StoreResult<T> {
+        let mut pooled = self.connection(operation)?;
+        self.write_on(&mut pooled, operation, f)
+    }
+
+    /// [`Store::write`] on a connection the caller holds (the inbound
+    /// writer keeps one while deliveries keep coming).
+    pub(crate) fn write_on<T>(
+        &self,
+        conn: &mut DbConnection,
+        operation: &'static str,
+        f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let _guard = if self.target.is_sqlite() {
             // A poisoned lock only means another write panicked; the database
             // rolled that transaction back, so carrying on is safe.
@@ -191,8 +203,6 @@ impl Store {
         } else {
             None
         };
-        let mut pooled = self.connection(operation)?;
-        let conn: &mut DbConnection = &mut pooled;
         let outcome = write_transaction(conn, f);
         if outcome.is_ok() {
             self.commit_signal.notify();
@@ -208,7 +218,7 @@ impl Store {
         Ok(())
     }
 
-    fn connection(&self, operation: &'static str) -> StoreResult<db::PooledConn> {
+    pub(crate) fn connection(&self, operation: &'static str) -> StoreResult<db::PooledConn> {
         self.pool
             .get()
             .map_err(|e| self.no_connection(operation, e))
@@ -253,11 +263,17 @@ fn write_transaction<T>(
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
     match &mut *conn {
-        DbConnection::Pg(_) => {
-            return conn.transaction(|conn| {
-                live::take_write_turn(conn)?;
-                f(conn)
-            })
+        DbConnection::Pg(pg) => {
+            if let Err(e) =
+                AnsiTransactionManager::begin_transaction_sql(pg, &live::begin_write_turn_sql())
+            {
+                // The statements run in one go: when BEGIN passed and a later
+                // one failed, the transaction is open (and aborted), though
+                // diesel does not count it. Close it, so the connection goes
+                // back to the pool clean.
+                let _ = diesel::connection::SimpleConnection::batch_execute(pg, "ROLLBACK");
+                return Err(e.into());
+            }
         }
         DbConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?

@@ -46,9 +46,10 @@ pub struct LiveRow {
     pub payload: String,
 }
 
-/// Takes this database's write turn for the rest of the transaction, and
-/// queues the notification of its events (PostgreSQL; `Store::write` does
-/// it first thing in every write).
+/// The statement that opens a write transaction on PostgreSQL: it begins
+/// the transaction, takes this database's write turn for the rest of it,
+/// and queues the notification of its events, in one round trip
+/// (`Store::write` opens every write with it).
 ///
 /// Write transactions run one at a time, as they do on SQLite, for two
 /// reasons. Outbox ids then follow commit order, so a relay reading "ids
@@ -62,16 +63,18 @@ pub struct LiveRow {
 ///
 /// The notification goes with every write, events or not: PostgreSQL
 /// delivers it only on commit, and a relay woken by a write without events
-/// reads nothing new. One statement for both keeps a write's round trips
-/// down.
-pub fn take_write_turn(conn: &mut DbConnection) -> StoreResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        pg.batch_execute(&format!(
-            "SELECT pg_advisory_xact_lock({WRITE_TURN_LOCK}); NOTIFY {CHANNEL}"
-        ))?;
-    }
-    Ok(())
+/// reads nothing new.
+pub fn begin_write_turn_sql() -> String {
+    format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_TURN_LOCK}); NOTIFY {CHANNEL}")
 }
+
+/// A live event, as inserted.
+pub type EventRow<'a> = (
+    diesel::dsl::Eq<live_events::kind, &'static str>,
+    diesel::dsl::Eq<live_events::dialog_id, Option<i64>>,
+    diesel::dsl::Eq<live_events::payload, &'a str>,
+    diesel::dsl::Eq<live_events::created_at, chrono::NaiveDateTime>,
+);
 
 /// Live events of one change, written together (one statement) in the
 /// caller's transaction.
@@ -96,26 +99,31 @@ impl Batch {
 
     /// Writes the events, in the order added.
     pub fn write(self, conn: &mut DbConnection) -> StoreResult<()> {
-        if self.rows.is_empty() {
+        let rows = self.rows();
+        if rows.is_empty() {
             return Ok(());
         }
-        let at = to_db(now());
-        let rows: Vec<_> = self
-            .rows
-            .into_iter()
-            .map(|(kind, dialog, payload)| {
-                (
-                    live_events::kind.eq(kind),
-                    live_events::dialog_id.eq(dialog),
-                    live_events::payload.eq(payload),
-                    live_events::created_at.eq(at),
-                )
-            })
-            .collect();
         crate::on_backend!(conn, |c| diesel::insert_into(live_events::table)
             .values(&rows)
             .execute(c))?;
         Ok(())
+    }
+
+    /// The events' rows, in the order added (for a caller that writes them
+    /// with its own statements).
+    pub fn rows(&self) -> Vec<EventRow<'_>> {
+        let at = to_db(now());
+        self.rows
+            .iter()
+            .map(|(kind, dialog, payload)| {
+                (
+                    live_events::kind.eq(*kind),
+                    live_events::dialog_id.eq(*dialog),
+                    live_events::payload.eq(payload.as_str()),
+                    live_events::created_at.eq(at),
+                )
+            })
+            .collect()
     }
 }
 

@@ -16,6 +16,7 @@
 //! than before.
 
 use super::inbound::{deliver_round, Inbound, InboundOutcome};
+use crate::db::PooledConn;
 use crate::error::{StoreError, StoreResult};
 use crate::{DbConnection, Store};
 use diesel::Connection;
@@ -23,6 +24,7 @@ use std::collections::HashSet;
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// Deliveries written in one transaction at most: enough to spread one
 /// disk flush over many messages, few enough that a batch holds the write
@@ -89,7 +91,10 @@ impl Store {
     /// tests that compare a batch with the same deliveries one by one.
     pub fn inbound_batch(&self, deliveries: &[Inbound]) -> Vec<StoreResult<InboundOutcome>> {
         let batch: Vec<&Inbound> = deliveries.iter().collect();
-        write_batch(self, &batch).unwrap_or_else(|e| {
+        let written = self
+            .connection("inbound")
+            .and_then(|mut conn| write_batch(self, &mut conn, &batch));
+        written.unwrap_or_else(|e| {
             let shared = e.to_string();
             batch
                 .iter()
@@ -119,9 +124,32 @@ fn writer_gone() -> StoreError {
     StoreError::Database(anyhow::anyhow!("the inbound writer has stopped"))
 }
 
+/// How long the writer keeps its connection after a batch when no
+/// delivery is waiting: under load the next one comes within this, and the
+/// writer skips the pool (its checkout test is one more round trip per
+/// batch); when deliveries stop, the connection goes back to the pool, so
+/// an idle writer never holds one a small pool needs.
+const KEEP_CONNECTION: Duration = Duration::from_millis(100);
+
 /// The writer thread: one transaction per batch, until the queue closes.
 fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
-    while let Ok(first) = jobs.recv() {
+    let mut held: Option<PooledConn> = None;
+    loop {
+        let first = if held.is_some() {
+            match jobs.recv_timeout(KEEP_CONNECTION) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    held = None;
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match jobs.recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            }
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -130,7 +158,19 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
             }
         }
         let deliveries: Vec<&Inbound> = batch.iter().map(|job| &job.inbound).collect();
-        let written = write_batch(store, &deliveries);
+        let written = match held.take().map_or_else(|| store.connection("inbound"), Ok) {
+            Ok(mut conn) => {
+                let written = write_batch(store, &mut conn, &deliveries);
+                // After any failure the connection is not kept (it may be
+                // the connection that failed): the pool tests it before
+                // anyone takes it again.
+                if matches!(&written, Ok(outcomes) if outcomes.iter().all(Result::is_ok)) {
+                    held = Some(conn);
+                }
+                written
+            }
+            Err(e) => Err(e),
+        };
         match written {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
@@ -161,8 +201,12 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
 /// first written straight, round by round; when one fails, it took the
 /// transaction with it, and the batch is written again with each delivery
 /// in a savepoint of its own.
-fn write_batch(store: &Store, batch: &[&Inbound]) -> StoreResult<Vec<StoreResult<InboundOutcome>>> {
-    let straight = store.write("inbound", |conn| {
+fn write_batch(
+    store: &Store,
+    conn: &mut DbConnection,
+    batch: &[&Inbound],
+) -> StoreResult<Vec<StoreResult<InboundOutcome>>> {
+    let straight = store.write_on(conn, "inbound", |conn| {
         let mut outcomes = Vec::with_capacity(batch.len());
         for round in rounds(batch) {
             outcomes.extend(deliver_round(conn, &round)?);
@@ -172,7 +216,7 @@ fn write_batch(store: &Store, batch: &[&Inbound]) -> StoreResult<Vec<StoreResult
     match straight {
         Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
         Err(e) if batch.len() == 1 => Ok(vec![Err(e)]),
-        Err(_) => store.write("inbound", |conn| {
+        Err(_) => store.write_on(conn, "inbound", |conn| {
             Ok(batch
                 .iter()
                 .map(|inbound| in_savepoint(conn, inbound))

@@ -19,7 +19,9 @@ use crate::{live, rollups, DbConnection};
 use chrono::NaiveDateTime;
 use dialogdesk_domain::machine::DialogState;
 use dialogdesk_domain::{ChannelId, Status};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -372,8 +374,9 @@ impl Writes {
         }
     }
 
-    /// Writes it all, one statement per table (the tables in the order
-    /// their foreign keys need), in the caller's transaction.
+    /// Writes it all, in the caller's transaction: on PostgreSQL as one
+    /// statement (see [`OneStatement`]), on SQLite one statement per table
+    /// (in the order their foreign keys need).
     pub fn write(mut self, conn: &mut DbConnection) -> StoreResult<()> {
         // A dialog this batch creates is inserted as its changes left it:
         // an INSERT and an UPDATE of the same row would write each of the
@@ -389,37 +392,11 @@ impl Writes {
                 None => updates.push(update),
             }
         }
-        if !self.clients.is_empty() {
-            crate::on_backend!(conn, |c| diesel::insert_into(clients::table)
-                .values(&self.clients)
-                .execute(c))?;
-        }
-        if !self.new_dialogs.is_empty() {
-            crate::on_backend!(conn, |c| diesel::insert_into(dialogs::table)
-                .values(&self.new_dialogs)
-                .execute(c))?;
-        }
-        if !self.messages.is_empty() {
-            crate::on_backend!(conn, |c| diesel::insert_into(messages::table)
-                .values(&self.messages)
-                .execute(c))?;
-        }
-        update_dialogs(conn, &updates)?;
-        if !self.tags_added.is_empty() {
-            let rows: Vec<_> = self
-                .tags_added
-                .iter()
-                .map(|&(dialog, tag)| {
-                    (
-                        dialog_tags::dialog_id.eq(dialog),
-                        dialog_tags::tag_id.eq(tag),
-                    )
-                })
-                .collect();
-            crate::on_backend!(conn, |c| diesel::insert_into(dialog_tags::table)
-                .values(&rows)
-                .execute(c))?;
-        }
+        // First what cannot share one statement: parts of one statement all
+        // see the database as it was before it, so a tag taken off after
+        // being put on (by two changes of a batch) would stay, and two
+        // replies of one operator and day would update one rollup row twice
+        // (an error). These are rare paths (settings saves, replies).
         for (dialog, tags) in &self.tags_removed {
             diesel::delete(
                 dialog_tags::table
@@ -428,39 +405,191 @@ impl Writes {
             )
             .execute(conn)?;
         }
-        if !self.timeline.is_empty() {
-            crate::on_backend!(conn, |c| diesel::insert_into(events::table)
-                .values(&self.timeline)
-                .execute(c))?;
-        }
-        for (status, delta) in self.statuses.iter().filter(|(_, d)| **d != 0) {
-            diesel::update(status_counters::table.find(status.as_str()))
-                .set(status_counters::count.eq(status_counters::count + delta))
-                .execute(conn)?;
-        }
-        add_to_facets(conn, &self.facets)?;
-        for (operator, sent_at, response_seconds) in self.replies {
+        for (operator, sent_at, response_seconds) in std::mem::take(&mut self.replies) {
             rollups::add_reply(conn, operator, sent_at, response_seconds)?;
         }
-        for (operator, at) in self.assignments {
+        for (operator, at) in std::mem::take(&mut self.assignments) {
             rollups::add_assignment(conn, operator, at)?;
         }
-        self.outbox.write(conn)?;
+        std::mem::take(&mut self.outbox).write(conn)?;
         if self.counts_changed {
             self.live
                 .add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;
         }
-        self.live.write(conn)
+
+        let tags_added: Vec<_> = self
+            .tags_added
+            .iter()
+            .map(|&(dialog, tag)| {
+                (
+                    dialog_tags::dialog_id.eq(dialog),
+                    dialog_tags::tag_id.eq(tag),
+                )
+            })
+            .collect();
+        let facets = facet_rows(&self.facets);
+        let live = self.live.rows();
+        let mut sink = Sink::on(conn);
+        if !self.clients.is_empty() {
+            send!(
+                sink,
+                diesel::insert_into(clients::table).values(&self.clients)
+            );
+        }
+        if !self.new_dialogs.is_empty() {
+            send!(
+                sink,
+                diesel::insert_into(dialogs::table).values(&self.new_dialogs)
+            );
+        }
+        if !self.messages.is_empty() {
+            send!(
+                sink,
+                diesel::insert_into(messages::table).values(&self.messages)
+            );
+        }
+        match &mut sink {
+            Sink::Pg(_, parts) if updates.len() > 1 => {
+                parts.push(Box::new(DialogUpdates(&updates)))
+            }
+            _ => {
+                for row in &updates {
+                    send!(sink, diesel::update(dialogs::table.find(row.id)).set(row));
+                }
+            }
+        }
+        if !tags_added.is_empty() {
+            send!(
+                sink,
+                diesel::insert_into(dialog_tags::table).values(&tags_added)
+            );
+        }
+        if !self.timeline.is_empty() {
+            send!(
+                sink,
+                diesel::insert_into(events::table).values(&self.timeline)
+            );
+        }
+        for (status, delta) in self.statuses.iter().filter(|(_, d)| **d != 0) {
+            send!(
+                sink,
+                diesel::update(status_counters::table.find(status.as_str()))
+                    .set(status_counters::count.eq(status_counters::count + *delta))
+            );
+        }
+        if !facets.is_empty() {
+            use diesel::upsert::excluded;
+            send!(
+                sink,
+                diesel::insert_into(facet_counters::table)
+                    .values(&facets)
+                    .on_conflict((
+                        facet_counters::facet,
+                        facet_counters::facet_id,
+                        facet_counters::status
+                    ))
+                    .do_update()
+                    .set(
+                        facet_counters::count
+                            .eq(facet_counters::count + excluded(facet_counters::count))
+                    )
+            );
+        }
+        if !live.is_empty() {
+            send!(sink, diesel::insert_into(live_events::table).values(&live));
+        }
+        sink.finish()
     }
 }
 
-/// Adds each delta to its facet counter (creating it), in one statement.
-fn add_to_facets(
-    conn: &mut DbConnection,
-    deltas: &BTreeMap<(&'static str, i64, Status), i64>,
-) -> StoreResult<()> {
-    use diesel::upsert::excluded;
-    let rows: Vec<_> = deltas
+/// Where [`Writes::write`] sends its statements. SQLite runs each at once:
+/// it is in the process, a statement costs no round trip. PostgreSQL
+/// gathers them into one statement, sent at the end: a batch's writes were
+/// about eight round trips, each a wake-up of both processes.
+enum Sink<'c, 'q> {
+    Sqlite(&'c mut diesel::SqliteConnection),
+    Pg(
+        &'c mut diesel::PgConnection,
+        Vec<Box<dyn QueryFragment<Pg> + 'q>>,
+    ),
+}
+
+impl<'c> Sink<'c, '_> {
+    fn on(conn: &'c mut DbConnection) -> Self {
+        match conn {
+            DbConnection::Pg(pg) => Sink::Pg(pg, Vec::new()),
+            DbConnection::Sqlite(sqlite) => Sink::Sqlite(sqlite),
+        }
+    }
+
+    fn finish(self) -> StoreResult<()> {
+        if let Sink::Pg(pg, parts) = self {
+            if !parts.is_empty() {
+                OneStatement { parts }.execute(pg)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs a statement on SQLite, or adds it to PostgreSQL's one statement.
+macro_rules! send {
+    ($sink:expr, $statement:expr) => {
+        match &mut $sink {
+            Sink::Sqlite(c) => {
+                $statement.execute(&mut **c)?;
+            }
+            Sink::Pg(_, parts) => parts.push(Box::new($statement)),
+        }
+    };
+}
+use send;
+
+/// Data-modifying statements as one PostgreSQL statement:
+/// `WITH w0 AS (INSERT …), w1 AS (UPDATE …), … SELECT 1`. PostgreSQL runs
+/// every part exactly once, on one snapshot (so no part may touch a row
+/// another part writes: each table has one part, or parts on distinct rows,
+/// and what would break this is written before, see [`Writes::write`]),
+/// and checks foreign keys at the end of the statement, so a message may
+/// name the dialog a sibling part inserts.
+struct OneStatement<'q> {
+    parts: Vec<Box<dyn QueryFragment<Pg> + 'q>>,
+}
+
+impl QueryFragment<Pg> for OneStatement<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // Its shape changes with the batch: not worth a prepared statement.
+        out.unsafe_to_cache_prepared();
+        for (n, part) in self.parts.iter().enumerate() {
+            out.push_sql(if n == 0 { "WITH " } else { ", " });
+            out.push_sql(&format!("w{n} AS ("));
+            part.walk_ast(out.reborrow())?;
+            out.push_sql(")");
+        }
+        out.push_sql(" SELECT 1");
+        Ok(())
+    }
+}
+
+impl QueryId for OneStatement<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl RunQueryDsl<diesel::PgConnection> for OneStatement<'_> {}
+
+/// A facet counter's delta, as inserted.
+type FacetRow = (
+    diesel::dsl::Eq<facet_counters::facet, &'static str>,
+    diesel::dsl::Eq<facet_counters::facet_id, i64>,
+    diesel::dsl::Eq<facet_counters::status, &'static str>,
+    diesel::dsl::Eq<facet_counters::count, i64>,
+);
+
+/// The facet counters' rows: each delta, to add to its counter (or to
+/// start it).
+fn facet_rows(deltas: &BTreeMap<(&'static str, i64, Status), i64>) -> Vec<FacetRow> {
+    deltas
         .iter()
         .filter(|(_, delta)| **delta != 0)
         .map(|((facet, id, status), delta)| {
@@ -471,21 +600,7 @@ fn add_to_facets(
                 facet_counters::count.eq(*delta),
             )
         })
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    crate::on_backend!(conn, |c| diesel::insert_into(facet_counters::table)
-        .values(&rows)
-        .on_conflict((
-            facet_counters::facet,
-            facet_counters::facet_id,
-            facet_counters::status
-        ))
-        .do_update()
-        .set(facet_counters::count.eq(facet_counters::count + excluded(facet_counters::count)))
-        .execute(c))?;
-    Ok(())
+        .collect()
 }
 
 /// The rows of a PostgreSQL `VALUES` list of `rows` rows with columns of
@@ -513,57 +628,62 @@ pub(crate) fn pg_values_list(rows: usize, types: &[&str]) -> String {
         .join(", ")
 }
 
-/// The dialog rows' new columns: on PostgreSQL, two rows or more in one
-/// `UPDATE … FROM (VALUES …)` (one round trip); one row (a single change,
-/// a delivery at low load), and every row on SQLite (in the process, no
-/// round trip), by the plain `UPDATE`, which is parsed and planned faster.
-fn update_dialogs(conn: &mut DbConnection, rows: &[DialogUpdate]) -> StoreResult<()> {
-    if rows.len() < 2 || matches!(conn, DbConnection::Sqlite(_)) {
-        for row in rows {
-            diesel::update(dialogs::table.find(row.id))
-                .set(row)
-                .execute(conn)?;
+/// Two dialog rows or more, updated in one `UPDATE … FROM (VALUES …)`
+/// (PostgreSQL; one row, and every row on SQLite, goes by the plain
+/// `UPDATE`, which is parsed and planned faster). Its parameters are
+/// numbered by diesel, as a part of [`OneStatement`] needs.
+struct DialogUpdates<'a>(&'a [DialogUpdate]);
+
+impl QueryFragment<Pg> for DialogUpdates<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.unsafe_to_cache_prepared();
+        let names: Vec<&str> = UPDATED_COLUMNS.iter().map(|(name, _)| *name).collect();
+        out.push_sql(&format!("WITH v ({}) AS (VALUES ", names.join(", ")));
+        for (n, row) in self.0.iter().enumerate() {
+            out.push_sql(if n == 0 { "(" } else { ", (" });
+            let mut types = UPDATED_COLUMNS.iter().map(|(_, ty)| *ty);
+            // Each value as `CAST($n AS type)`: a `VALUES` list needs its
+            // types, in the order of UPDATED_COLUMNS.
+            macro_rules! value {
+                ($ty:ty, $value:expr) => {
+                    if types.len() < UPDATED_COLUMNS.len() {
+                        out.push_sql(", ");
+                    }
+                    let sql_type = types.next().unwrap_or("text");
+                    out.push_sql("CAST(");
+                    out.push_bind_param::<$ty, _>($value)?;
+                    out.push_sql(&format!(" AS {sql_type})"));
+                };
+            }
+            value!(BigInt, &row.id);
+            value!(Text, &row.status);
+            value!(Nullable<BigInt>, &row.flow_id);
+            value!(Nullable<BigInt>, &row.step_id);
+            value!(Nullable<BigInt>, &row.assignee_id);
+            value!(BigInt, &row.message_count);
+            value!(Nullable<Timestamp>, &row.finished_at);
+            value!(Nullable<BigInt>, &row.finished_by);
+            value!(Text, &row.finished_by_name);
+            value!(Nullable<Text>, &row.status_reason);
+            value!(BigInt, &row.version);
+            value!(Timestamp, &row.updated_at);
+            value!(Timestamp, &row.last_message_at);
+            value!(Nullable<Text>, &row.last_message_author);
+            value!(Nullable<Text>, &row.last_message_kind);
+            value!(Nullable<Text>, &row.last_message_text);
+            value!(Nullable<Timestamp>, &row.awaiting_reply_since);
+            out.push_sql(")");
         }
-        return Ok(());
+        let set: Vec<String> = names[1..]
+            .iter()
+            .map(|name| format!("{name} = v.{name}"))
+            .collect();
+        out.push_sql(&format!(
+            ") UPDATE dialogs SET {} FROM v WHERE dialogs.id = v.id",
+            set.join(", ")
+        ));
+        Ok(())
     }
-    let types: Vec<&str> = UPDATED_COLUMNS.iter().map(|(_, ty)| *ty).collect();
-    let values = pg_values_list(rows.len(), &types);
-    let names: Vec<&str> = UPDATED_COLUMNS.iter().map(|(name, _)| *name).collect();
-    let set: Vec<String> = names[1..]
-        .iter()
-        .map(|name| format!("{name} = v.{name}"))
-        .collect();
-    let sql = format!(
-        "WITH v ({}) AS (VALUES {values}) UPDATE dialogs SET {} FROM v WHERE dialogs.id = v.id",
-        names.join(", "),
-        set.join(", ")
-    );
-    let c = pg_only(conn)?;
-    {
-        let mut query = diesel::sql_query(sql.as_str()).into_boxed();
-        for row in rows {
-            query = query
-                .bind::<BigInt, _>(row.id)
-                .bind::<Text, _>(row.status)
-                .bind::<Nullable<BigInt>, _>(row.flow_id)
-                .bind::<Nullable<BigInt>, _>(row.step_id)
-                .bind::<Nullable<BigInt>, _>(row.assignee_id)
-                .bind::<BigInt, _>(row.message_count)
-                .bind::<Nullable<Timestamp>, _>(row.finished_at)
-                .bind::<Nullable<BigInt>, _>(row.finished_by)
-                .bind::<Text, _>(row.finished_by_name.as_str())
-                .bind::<Nullable<Text>, _>(row.status_reason.as_deref())
-                .bind::<BigInt, _>(row.version)
-                .bind::<Timestamp, _>(row.updated_at)
-                .bind::<Timestamp, _>(row.last_message_at)
-                .bind::<Nullable<Text>, _>(row.last_message_author.as_deref())
-                .bind::<Nullable<Text>, _>(row.last_message_kind.as_deref())
-                .bind::<Nullable<Text>, _>(row.last_message_text.as_deref())
-                .bind::<Nullable<Timestamp>, _>(row.awaiting_reply_since);
-        }
-        query.execute(c)?;
-    }
-    Ok(())
 }
 
 /// The PostgreSQL connection, for a statement only PostgreSQL is sent.
