@@ -57,6 +57,8 @@ pub struct Store {
     write_lock: Arc<Mutex<()>>,
     /// Wakes the live-event relay after each commit.
     commit_signal: Arc<live::CommitSignal>,
+    /// Wakes the webhook dispatcher after a commit that queued deliveries.
+    webhook_signal: Arc<live::CommitSignal>,
     /// The batch writer of inbound deliveries, started on first use.
     ingest: Arc<dialogs::ingest::IngestQueue>,
     /// Recent credential checks (see [`auth_cache`]).
@@ -110,6 +112,7 @@ impl Store {
             target,
             write_lock: Arc::new(Mutex::new(())),
             commit_signal: Arc::default(),
+            webhook_signal: Arc::default(),
             ingest: Arc::default(),
             credentials: Arc::default(),
         };
@@ -203,9 +206,14 @@ impl Store {
         } else {
             None
         };
+        webhooks::queued_in_this_write();
         let outcome = write_transaction(conn, f);
+        let queued = webhooks::queued_in_this_write();
         if outcome.is_ok() {
             self.commit_signal.notify();
+            if queued {
+                self.webhook_signal.notify();
+            }
         }
         outcome.map_err(|e| e.in_operation(operation))
     }

@@ -194,6 +194,12 @@ impl Store {
         self.commit_signal.clone()
     }
 
+    /// Signalled after each commit (in this process) that queued webhook
+    /// deliveries: the dispatcher waits on it.
+    pub fn webhook_signal(&self) -> Arc<CommitSignal> {
+        self.webhook_signal.clone()
+    }
+
     /// A listener for other processes' commits; `None` on SQLite, where one
     /// process owns the database.
     pub fn listen(&self) -> StoreResult<Option<PgListener>> {

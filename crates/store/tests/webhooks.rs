@@ -188,8 +188,34 @@ fn an_outcome_for_a_deleted_subscription_is_dropped(db: &TestDb) {
     assert_eq!(attempts.len(), 1);
 }
 
+/// The dispatcher sleeps on the webhook signal: it must fire for a commit
+/// that queued deliveries (inbound goes through the batch writer's
+/// thread), and not for one that queued none.
+fn only_commits_that_queue_deliveries_wake_the_dispatcher(db: &TestDb) {
+    let c = catalog(&db.store);
+    let signal = db.store.webhook_signal();
+    let before = signal.generation();
+    lead_says(
+        &db.store,
+        c.whatsapp,
+        "chat-a",
+        "A",
+        None,
+        "no subscription yet",
+    );
+    assert_eq!(signal.generation(), before, "nothing was queued");
+    subscribe(db);
+    assert_eq!(signal.generation(), before, "a subscription queues nothing");
+    lead_says(&db.store, c.whatsapp, "chat-a", "A", None, "now one");
+    let after_one = signal.generation();
+    assert!(after_one > before, "a delivery was queued");
+    lead_says(&db.store, c.telegram, "chat-t", "T", None, "and one more");
+    assert!(signal.generation() > after_one);
+}
+
 dialogdesk_testkit::on_both_backends!(
     db =>
+    only_commits_that_queue_deliveries_wake_the_dispatcher,
     a_dialogs_events_are_claimed_one_at_a_time_in_order,
     an_outcome_for_a_deleted_subscription_is_dropped,
     the_log_keeps_thirty_days,

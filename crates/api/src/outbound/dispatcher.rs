@@ -77,7 +77,10 @@ pub fn start(store: Store, settings: WebhookSettings) -> anyhow::Result<()> {
 }
 
 async fn run(store: Store, client: reqwest::Client, settings: WebhookSettings) {
-    let signal = store.commit_signal();
+    // Woken by the commits that queue deliveries, not by every commit: an
+    // inbound batch without subscriptions gives it nothing to look at.
+    // Deliveries queued by another process are found by the pause below.
+    let signal = store.webhook_signal();
     // Leases outlive the slowest attempt, so a claim is never taken over
     // while its attempt may still succeed.
     let lease = settings.timeout * 2 + Duration::from_secs(5);

@@ -148,6 +148,9 @@ impl Store {
                 webhook_deliveries::finished_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
+            if queued > 0 {
+                super::mark_queued();
+            }
             Ok(queued as u64)
         })
     }

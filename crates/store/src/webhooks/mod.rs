@@ -7,6 +7,31 @@
 //! when no enabled subscription wants it, so a database without webhooks
 //! pays one small read per change.
 
+use std::cell::Cell;
+
+thread_local! {
+    /// Whether the transaction running on this thread queued webhook
+    /// deliveries (see [`queued_in_this_write`]).
+    static QUEUED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Notes that the write running on this thread queued deliveries.
+pub(crate) fn mark_queued() {
+    QUEUED.with(|q| q.set(true));
+}
+
+/// Whether the write that ran on this thread since the last call queued
+/// deliveries; resets the mark. `Store::write` asks after each commit and
+/// wakes the dispatcher only then: most commits (an inbound batch without
+/// subscriptions) queue nothing, and a dispatcher woken by every commit
+/// took a pooled connection and read the schedule each time for nothing.
+/// A write runs on one thread from `BEGIN` to `COMMIT` (diesel
+/// connections are not shared between threads mid-transaction), so the
+/// mark belongs to that write.
+pub(crate) fn queued_in_this_write() -> bool {
+    QUEUED.with(|q| q.replace(false))
+}
+
 pub mod dispatch;
 pub mod log;
 pub mod outbox;

@@ -144,6 +144,7 @@ impl Outbox {
             crate::on_backend!(conn, |c| diesel::insert_into(webhook_deliveries::table)
                 .values(&deliveries)
                 .execute(c))?;
+            super::mark_queued();
         }
         Ok(())
     }
