@@ -171,21 +171,45 @@ impl CommitSignal {
     }
 }
 
-/// A dedicated PostgreSQL connection that `LISTEN`s on [`CHANNEL`].
+/// A dedicated PostgreSQL connection that `LISTEN`s on [`CHANNEL`]. The
+/// relay reads the events on it too: it reads after every commit, and a
+/// pooled connection cost a checkout test (one more round trip) each time.
 pub struct PgListener {
-    conn: diesel::PgConnection,
+    conn: DbConnection,
 }
 
 impl PgListener {
     /// Whether notifications arrived since the last call (never blocks).
     pub fn poll(&mut self) -> StoreResult<bool> {
         let mut any = false;
-        for notification in self.conn.notifications_iter() {
-            notification?;
-            any = true;
+        if let DbConnection::Pg(pg) = &mut self.conn {
+            for notification in pg.notifications_iter() {
+                notification?;
+                any = true;
+            }
         }
         Ok(any)
     }
+
+    /// [`Store::live_events_after`], on this connection.
+    pub fn live_events_after(&mut self, id: i64, limit: i64) -> StoreResult<Vec<LiveRow>> {
+        events_after(&mut self.conn, id, limit)
+    }
+}
+
+/// Live events after `id`, oldest first, at most `limit`.
+fn events_after(conn: &mut DbConnection, id: i64, limit: i64) -> StoreResult<Vec<LiveRow>> {
+    Ok(live_events::table
+        .filter(live_events::id.gt(id))
+        .order_by(live_events::id)
+        .limit(limit)
+        .select((
+            live_events::id,
+            live_events::kind,
+            live_events::dialog_id,
+            live_events::payload,
+        ))
+        .load(conn)?)
 }
 
 impl Store {
@@ -209,24 +233,14 @@ impl Store {
         let mut conn = diesel::PgConnection::establish(url)
             .map_err(|e| crate::StoreError::Database(e.into()))?;
         conn.batch_execute(&format!("LISTEN {CHANNEL}"))?;
-        Ok(Some(PgListener { conn }))
+        Ok(Some(PgListener {
+            conn: DbConnection::Pg(conn),
+        }))
     }
 
     /// Live events after `id`, oldest first, at most `limit`.
     pub fn live_events_after(&self, id: i64, limit: i64) -> StoreResult<Vec<LiveRow>> {
-        self.read("live_events_after", |conn| {
-            Ok(live_events::table
-                .filter(live_events::id.gt(id))
-                .order_by(live_events::id)
-                .limit(limit)
-                .select((
-                    live_events::id,
-                    live_events::kind,
-                    live_events::dialog_id,
-                    live_events::payload,
-                ))
-                .load(conn)?)
-        })
+        self.read("live_events_after", |conn| events_after(conn, id, limit))
     }
 
     /// The newest live event id (0 when none).

@@ -141,7 +141,16 @@ fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>,
             }
         }
         loop {
-            let rows = match store.live_events_after(last, 500) {
+            // On PostgreSQL the listener's own connection reads them (no
+            // pool checkout per commit); a failure there drops it, and the
+            // loop above listens anew.
+            let read = match listener.as_mut() {
+                Some(l) => l
+                    .live_events_after(last, 500)
+                    .inspect_err(|_| listener = None),
+                None => store.live_events_after(last, 500),
+            };
+            let rows = match read {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::warn!(error = %e, "reading live events failed");

@@ -343,10 +343,7 @@ enum Target {
     Existing { dialog_id: i64 },
     /// A new dialog, staged with the round: of a client known by phone, or
     /// of a new client.
-    New {
-        channel_name: String,
-        client: Option<ClientNames>,
-    },
+    New { client: Option<ClientNames> },
 }
 
 /// A delivery of a round, decided: a repeat answered as it was, or a
@@ -382,8 +379,6 @@ pub(super) fn deliver_round(
         .values()
         .filter_map(|r| Some(((r.channel_id, r.client_external_id.clone()?), r.id)))
         .collect();
-    let channels: Vec<i64> = round.iter().map(|d| d.channel_id.0).collect();
-    let channel_names = channel_names(conn, &channels)?;
     let mut targets = Vec::with_capacity(round.len());
     for inbound in round {
         let (channel, lead) = (inbound.channel_id, &inbound.client);
@@ -421,16 +416,22 @@ pub(super) fn deliver_round(
                 ByPhone::Client(client) => Some(client),
                 ByPhone::Nobody => None,
             };
-            let channel_name = channel_names
-                .get(&channel.0)
-                .cloned()
-                .ok_or_else(|| StoreError::not_found("channel", channel.0))?;
-            Target::New {
-                channel_name,
-                client,
-            }
+            Target::New { client }
         });
     }
+    // The channels' names, for new dialogs only (a round of known leads
+    // skips the query).
+    let new_on: Vec<i64> = round
+        .iter()
+        .zip(&targets)
+        .filter(|(_, t)| matches!(t, Target::New { .. }))
+        .map(|(d, _)| d.channel_id.0)
+        .collect();
+    let channel_names = if new_on.is_empty() {
+        HashMap::new()
+    } else {
+        channel_names(conn, &new_on)?
+    };
     // The rows the lookups did not bring: repeats' dialogs (for their
     // status) and dialogs of leads known by phone.
     let missing: Vec<i64> = targets
@@ -483,10 +484,12 @@ pub(super) fn deliver_round(
                     .ok_or_else(|| StoreError::not_found("dialog", dialog_id))?,
                 None,
             ),
-            Target::New {
-                channel_name,
-                client,
-            } => {
+            Target::New { client } => {
+                let channel = inbound.channel_id.0;
+                let channel_name = channel_names
+                    .get(&channel)
+                    .cloned()
+                    .ok_or_else(|| StoreError::not_found("channel", channel))?;
                 // Its ids are given once reserved, below.
                 wanted.clients += usize::from(client.is_none());
                 wanted.dialogs += 1;
