@@ -191,6 +191,11 @@ impl PgListener {
         Ok(any)
     }
 
+    /// [`Store::status_counts`], on this connection.
+    pub fn status_counts(&mut self) -> StoreResult<StatusCounts> {
+        crate::listing::counters(&mut self.conn)
+    }
+
     /// [`Store::live_events_after`], on this connection.
     pub fn live_events_after(&mut self, id: i64, limit: i64) -> StoreResult<Vec<LiveRow>> {
         events_after(&mut self.conn, id, limit)

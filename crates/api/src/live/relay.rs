@@ -6,7 +6,7 @@
 
 use super::{LiveEvent, Shared};
 use crate::metrics::Metrics;
-use dialogdesk_domain::wire::MessageCreated;
+use dialogdesk_domain::wire::{CountsChanged, MessageCreated, StatusCounts};
 use dialogdesk_store::live::{kind, LiveRow};
 use dialogdesk_store::Store;
 use std::sync::Arc;
@@ -74,13 +74,20 @@ impl<'a> EventBuilder<'a> {
         }
     }
 
+    /// Gives the counts that `counts.changed` events of this batch carry,
+    /// read by the caller (the relay reads them on its own connection).
+    pub fn set_counts(&mut self, counts: StatusCounts) -> anyhow::Result<()> {
+        self.counts = Some(serde_json::to_string(&CountsChanged { counts })?);
+        Ok(())
+    }
+
     /// The event of one row.
     pub fn build(&mut self, row: LiveRow) -> anyhow::Result<LiveEvent> {
         let data = if row.kind == kind::COUNTS_CHANGED {
             match &self.counts {
                 Some(counts) => counts.clone(),
                 None => {
-                    let counts = serde_json::to_string(&dialogdesk_domain::wire::CountsChanged {
+                    let counts = serde_json::to_string(&CountsChanged {
                         counts: self.store.status_counts()?,
                     })?;
                     self.counts = Some(counts.clone());
@@ -160,6 +167,19 @@ fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>,
             };
             let more = rows.len() == 500;
             let mut events = EventBuilder::new(&store);
+            // The batch's counts, on the listener's connection too.
+            if let Some(l) = listener.as_mut() {
+                if rows.iter().any(|r| r.kind == kind::COUNTS_CHANGED) {
+                    let set = l
+                        .status_counts()
+                        .map_err(anyhow::Error::from)
+                        .and_then(|counts| events.set_counts(counts));
+                    if set.is_err() {
+                        // Read through the pool by `build`, and listen anew.
+                        listener = None;
+                    }
+                }
+            }
             for row in rows {
                 last = row.id;
                 match events.build(row) {
