@@ -206,9 +206,11 @@ impl Store {
         } else {
             None
         };
-        webhooks::queued_in_this_write();
+        // Start clean: the mark is this write's alone (a statement that
+        // queued deliveries outside `write` would leave one behind).
+        webhooks::take_queued_mark();
         let outcome = write_transaction(conn, f);
-        let queued = webhooks::queued_in_this_write();
+        let queued = webhooks::take_queued_mark();
         if outcome.is_ok() {
             self.commit_signal.notify();
             if queued {

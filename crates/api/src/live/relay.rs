@@ -7,8 +7,8 @@
 use super::{LiveEvent, Shared};
 use crate::metrics::Metrics;
 use dialogdesk_domain::wire::{CountsChanged, MessageCreated, StatusCounts};
-use dialogdesk_store::live::{kind, LiveRow};
-use dialogdesk_store::Store;
+use dialogdesk_store::live::{kind, LiveRow, PgListener};
+use dialogdesk_store::{Store, StoreResult};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
@@ -60,25 +60,19 @@ impl LiveHub {
 /// Turns a batch of outbox rows into what clients receive. `counts.changed`
 /// carries the counts read once per batch, after the batch's rows were
 /// fetched, so the newest such event always equals `GET /counts`.
-pub struct EventBuilder<'a> {
-    store: &'a Store,
+pub struct EventBuilder<F> {
+    read_counts: F,
     counts: Option<String>,
 }
 
-impl<'a> EventBuilder<'a> {
-    /// A builder for one batch.
-    pub fn new(store: &'a Store) -> EventBuilder<'a> {
+impl<F: FnMut() -> StoreResult<StatusCounts>> EventBuilder<F> {
+    /// A builder for one batch; `read_counts` reads the counts, once, if
+    /// the batch has a `counts.changed`.
+    pub fn new(read_counts: F) -> EventBuilder<F> {
         EventBuilder {
-            store,
+            read_counts,
             counts: None,
         }
-    }
-
-    /// Gives the counts that `counts.changed` events of this batch carry,
-    /// read by the caller (the relay reads them on its own connection).
-    pub fn set_counts(&mut self, counts: StatusCounts) -> anyhow::Result<()> {
-        self.counts = Some(serde_json::to_string(&CountsChanged { counts })?);
-        Ok(())
     }
 
     /// The event of one row.
@@ -88,7 +82,7 @@ impl<'a> EventBuilder<'a> {
                 Some(counts) => counts.clone(),
                 None => {
                     let counts = serde_json::to_string(&CountsChanged {
-                        counts: self.store.status_counts()?,
+                        counts: (self.read_counts)()?,
                     })?;
                     self.counts = Some(counts.clone());
                     counts
@@ -148,15 +142,11 @@ fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>,
             }
         }
         loop {
-            // On PostgreSQL the listener's own connection reads them (no
-            // pool checkout per commit); a failure there drops it, and the
-            // loop above listens anew.
-            let read = match listener.as_mut() {
-                Some(l) => l
-                    .live_events_after(last, 500)
-                    .inspect_err(|_| listener = None),
-                None => store.live_events_after(last, 500),
-            };
+            let read = read_on(
+                &mut listener,
+                |l| l.live_events_after(last, 500),
+                || store.live_events_after(last, 500),
+            );
             let rows = match read {
                 Ok(rows) => rows,
                 Err(e) => {
@@ -166,20 +156,11 @@ fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>,
                 }
             };
             let more = rows.len() == 500;
-            let mut events = EventBuilder::new(&store);
-            // The batch's counts, on the listener's connection too.
-            if let Some(l) = listener.as_mut() {
-                if rows.iter().any(|r| r.kind == kind::COUNTS_CHANGED) {
-                    let set = l
-                        .status_counts()
-                        .map_err(anyhow::Error::from)
-                        .and_then(|counts| events.set_counts(counts));
-                    if set.is_err() {
-                        // Read through the pool by `build`, and listen anew.
-                        listener = None;
-                    }
-                }
-            }
+            let mut events = EventBuilder::new(|| {
+                read_on(&mut listener, PgListener::status_counts, || {
+                    store.status_counts()
+                })
+            });
             for row in rows {
                 last = row.id;
                 match events.build(row) {
@@ -202,4 +183,25 @@ fn relay(store: Store, sender: broadcast::Sender<Shared>, metrics: Arc<Metrics>,
             }
         }
     }
+}
+
+/// A read on the listener's own connection when there is one (PostgreSQL:
+/// the relay reads after every commit, and a pooled connection costs a
+/// checkout test each time), else through the pool. A failure on the
+/// listener drops it (the relay listens anew) and reads through the pool.
+fn read_on<T>(
+    listener: &mut Option<PgListener>,
+    on_listener: impl FnOnce(&mut PgListener) -> StoreResult<T>,
+    pooled: impl FnOnce() -> StoreResult<T>,
+) -> StoreResult<T> {
+    if let Some(l) = listener.as_mut() {
+        match on_listener(l) {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                tracing::warn!(error = %e, "the LISTEN connection failed a read; reconnecting");
+                *listener = None;
+            }
+        }
+    }
+    pooled()
 }

@@ -5,6 +5,7 @@ use crate::models::*;
 use crate::schema::*;
 use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
+use dialogdesk_domain::wire::CatalogPart;
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 
@@ -62,29 +63,25 @@ pub fn flow(conn: &mut DbConnection, id: FlowId) -> StoreResult<Flow> {
 impl Store {
     /// Creates a flow with its steps in the given order.
     pub fn create_flow(&self, name: &Label, steps: &[(Label, FinishStatus)]) -> StoreResult<Flow> {
-        self.write_catalog(
-            "create_flow",
-            dialogdesk_domain::wire::CatalogPart::Flows,
-            |conn| {
-                let flow_id: i64 = diesel::insert_into(flows::table)
-                    .values((
-                        flows::name.eq(name.as_str()),
-                        flows::created_at.eq(to_db(now())),
-                    ))
-                    .returning(flows::id)
-                    .get_result(conn)?;
-                for (position, (step_name, finish)) in steps.iter().enumerate() {
-                    insert_step(
-                        conn,
-                        FlowId(flow_id),
-                        step_name,
-                        position_of(position)?,
-                        *finish,
-                    )?;
-                }
-                flow(conn, FlowId(flow_id))
-            },
-        )
+        self.write_catalog("create_flow", CatalogPart::Flows, |conn| {
+            let flow_id: i64 = diesel::insert_into(flows::table)
+                .values((
+                    flows::name.eq(name.as_str()),
+                    flows::created_at.eq(to_db(now())),
+                ))
+                .returning(flows::id)
+                .get_result(conn)?;
+            for (position, (step_name, finish)) in steps.iter().enumerate() {
+                insert_step(
+                    conn,
+                    FlowId(flow_id),
+                    step_name,
+                    position_of(position)?,
+                    *finish,
+                )?;
+            }
+            flow(conn, FlowId(flow_id))
+        })
     }
 
     /// Every flow with its steps.
@@ -123,19 +120,15 @@ impl Store {
 
     /// Renames a flow.
     pub fn rename_flow(&self, id: FlowId, name: &Label) -> StoreResult<Flow> {
-        self.write_catalog(
-            "rename_flow",
-            dialogdesk_domain::wire::CatalogPart::Flows,
-            |conn| {
-                let n = diesel::update(flows::table.find(id.0))
-                    .set(flows::name.eq(name.as_str()))
-                    .execute(conn)?;
-                if n == 0 {
-                    return Err(StoreError::not_found("flow", id.0));
-                }
-                flow(conn, id)
-            },
-        )
+        self.write_catalog("rename_flow", CatalogPart::Flows, |conn| {
+            let n = diesel::update(flows::table.find(id.0))
+                .set(flows::name.eq(name.as_str()))
+                .execute(conn)?;
+            if n == 0 {
+                return Err(StoreError::not_found("flow", id.0));
+            }
+            flow(conn, id)
+        })
     }
 
     /// Adds a step at the end of a flow.
@@ -145,21 +138,17 @@ impl Store {
         name: &Label,
         finish: FinishStatus,
     ) -> StoreResult<Flow> {
-        self.write_catalog(
-            "add_step",
-            dialogdesk_domain::wire::CatalogPart::Flows,
-            |conn| {
-                let existing = flow(conn, flow_id)?;
-                insert_step(
-                    conn,
-                    flow_id,
-                    name,
-                    position_of(existing.steps.len())?,
-                    finish,
-                )?;
-                flow(conn, flow_id)
-            },
-        )
+        self.write_catalog("add_step", CatalogPart::Flows, |conn| {
+            let existing = flow(conn, flow_id)?;
+            insert_step(
+                conn,
+                flow_id,
+                name,
+                position_of(existing.steps.len())?,
+                finish,
+            )?;
+            flow(conn, flow_id)
+        })
     }
 
     /// Renames a step or changes its finish status. Dialogs already on the
@@ -170,71 +159,58 @@ impl Store {
         name: Option<&Label>,
         finish: Option<FinishStatus>,
     ) -> StoreResult<Flow> {
-        self.write_catalog(
-            "update_step",
-            dialogdesk_domain::wire::CatalogPart::Flows,
-            |conn| {
-                let step = step_row(conn, id)?;
-                diesel::update(steps::table.find(id.0))
-                    .set((
-                        steps::name.eq(name.map_or(step.name.clone(), Label::to_string)),
-                        steps::finish_status
-                            .eq(finish
-                                .map_or(step.finish_status.clone(), |f| f.as_str().to_owned())),
-                    ))
-                    .execute(conn)?;
-                flow(conn, FlowId(step.flow_id))
-            },
-        )
+        self.write_catalog("update_step", CatalogPart::Flows, |conn| {
+            let step = step_row(conn, id)?;
+            diesel::update(steps::table.find(id.0))
+                .set((
+                    steps::name.eq(name.map_or(step.name.clone(), Label::to_string)),
+                    steps::finish_status
+                        .eq(finish.map_or(step.finish_status.clone(), |f| f.as_str().to_owned())),
+                ))
+                .execute(conn)?;
+            flow(conn, FlowId(step.flow_id))
+        })
     }
 
     /// Puts a flow's steps in the given order; the list must name every step
     /// of the flow exactly once.
     pub fn reorder_steps(&self, flow_id: FlowId, order: &[StepId]) -> StoreResult<Flow> {
-        self.write_catalog(
-            "reorder_steps",
-            dialogdesk_domain::wire::CatalogPart::Flows,
-            |conn| {
-                let existing = flow(conn, flow_id)?;
-                let mut have: Vec<StepId> = existing.steps.iter().map(|s| s.id).collect();
-                let mut want = order.to_vec();
-                have.sort();
-                want.sort();
-                if have != want {
-                    return Err(StoreError::invalid(
-                        "step_ids",
-                        format!("must list every step of flow {flow_id} exactly once"),
-                    ));
-                }
-                for (position, step_id) in order.iter().enumerate() {
-                    diesel::update(steps::table.find(step_id.0))
-                        .set(steps::position.eq(position_of(position)?))
-                        .execute(conn)?;
-                }
-                flow(conn, flow_id)
-            },
-        )
+        self.write_catalog("reorder_steps", CatalogPart::Flows, |conn| {
+            let existing = flow(conn, flow_id)?;
+            let mut have: Vec<StepId> = existing.steps.iter().map(|s| s.id).collect();
+            let mut want = order.to_vec();
+            have.sort();
+            want.sort();
+            if have != want {
+                return Err(StoreError::invalid(
+                    "step_ids",
+                    format!("must list every step of flow {flow_id} exactly once"),
+                ));
+            }
+            for (position, step_id) in order.iter().enumerate() {
+                diesel::update(steps::table.find(step_id.0))
+                    .set(steps::position.eq(position_of(position)?))
+                    .execute(conn)?;
+            }
+            flow(conn, flow_id)
+        })
     }
 
     /// Deletes a step no dialog stands on.
     pub fn delete_step(&self, id: StepId) -> StoreResult<Flow> {
-        self.write_catalog(
-            "delete_step",
-            dialogdesk_domain::wire::CatalogPart::Flows,
-            |conn| {
-                let step = step_row(conn, id)?;
-                let used: i64 = dialogs::table
-                    .filter(dialogs::step_id.eq(id.0))
-                    .count()
-                    .get_result(conn)?;
-                if used > 0 {
-                    return Err(StoreError::Conflict(format!(
-                        "{used} dialogs stand on step {id}; move them first"
-                    )));
-                }
-                diesel::delete(steps::table.find(id.0)).execute(conn)?;
-                flow(conn, FlowId(step.flow_id))
-            },
-        )
+        self.write_catalog("delete_step", CatalogPart::Flows, |conn| {
+            let step = step_row(conn, id)?;
+            let used: i64 = dialogs::table
+                .filter(dialogs::step_id.eq(id.0))
+                .count()
+                .get_result(conn)?;
+            if used > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "{used} dialogs stand on step {id}; move them first"
+                )));
+            }
+            diesel::delete(steps::table.find(id.0)).execute(conn)?;
+            flow(conn, FlowId(step.flow_id))
+        })
     }
 }

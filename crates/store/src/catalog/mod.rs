@@ -23,9 +23,12 @@ impl Store {
     ) -> StoreResult<T> {
         self.write(operation, |conn| {
             let value = f(conn)?;
-            let mut events = live::Batch::default();
-            events.add(live::kind::CATALOG_CHANGED, None, &CatalogChanged { part })?;
-            events.write(conn)?;
+            live::record(
+                conn,
+                live::kind::CATALOG_CHANGED,
+                None,
+                &CatalogChanged { part },
+            )?;
             Ok(value)
         })
     }

@@ -11,6 +11,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
+use dialogdesk_domain::wire::CatalogPart;
 use dialogdesk_domain::*;
 use diesel::prelude::*;
 
@@ -92,32 +93,28 @@ impl Store {
     /// Creates an operator.
     pub fn create_operator(&self, new: NewOperator) -> StoreResult<Operator> {
         let hash = hash_password(&new.password)?;
-        self.write_catalog(
-            "create_operator",
-            dialogdesk_domain::wire::CatalogPart::Operators,
-            |conn| {
-                let id: i64 = diesel::insert_into(operators::table)
-                    .values((
-                        operators::name.eq(new.name.as_str()),
-                        operators::email.eq(new.email.as_str()),
-                        operators::role.eq(new.role.as_str()),
-                        operators::password_hash.eq(&hash),
-                        operators::active.eq(true),
-                        operators::created_at.eq(to_db(now())),
-                    ))
-                    .returning(operators::id)
-                    .get_result(conn)
-                    .map_err(|e| {
-                        unique_or(e, || {
-                            format!(
-                                "an operator with e-mail {} exists already",
-                                new.email.as_str()
-                            )
-                        })
-                    })?;
-                operator(conn, OperatorId(id))
-            },
-        )
+        self.write_catalog("create_operator", CatalogPart::Operators, |conn| {
+            let id: i64 = diesel::insert_into(operators::table)
+                .values((
+                    operators::name.eq(new.name.as_str()),
+                    operators::email.eq(new.email.as_str()),
+                    operators::role.eq(new.role.as_str()),
+                    operators::password_hash.eq(&hash),
+                    operators::active.eq(true),
+                    operators::created_at.eq(to_db(now())),
+                ))
+                .returning(operators::id)
+                .get_result(conn)
+                .map_err(|e| {
+                    unique_or(e, || {
+                        format!(
+                            "an operator with e-mail {} exists already",
+                            new.email.as_str()
+                        )
+                    })
+                })?;
+            operator(conn, OperatorId(id))
+        })
     }
 
     /// Every operator, by name.
@@ -140,46 +137,42 @@ impl Store {
 
     /// Changes an operator's name, login, role or active flag.
     pub fn update_operator(&self, id: OperatorId, change: OperatorChange) -> StoreResult<Operator> {
-        let outcome = self.write_catalog(
-            "update_operator",
-            dialogdesk_domain::wire::CatalogPart::Operators,
-            |conn| {
-                let current = operator(conn, id)?;
-                let email = change
-                    .email
-                    .as_ref()
-                    .map_or(current.email.as_str(), Email::as_str)
-                    .to_owned();
-                diesel::update(operators::table.find(id.0))
-                    .set((
-                        operators::name.eq(change
-                            .name
-                            .as_ref()
-                            .map_or(current.name.as_str(), PersonName::as_str)),
-                        operators::email.eq(&email),
-                        operators::role.eq(change.role.unwrap_or(current.role).as_str()),
-                        operators::active.eq(change.active.unwrap_or(current.active)),
-                    ))
-                    .execute(conn)
-                    .map_err(|e| {
-                        unique_or(e, || {
-                            format!("an operator with e-mail {email} exists already")
-                        })
-                    })?;
-                if let Some(name) = change.name.as_ref().filter(|n| n.as_str() != current.name) {
-                    // The Dialog list sorts by the finisher's name kept on each dialog.
-                    diesel::update(dialogs::table.filter(dialogs::finished_by.eq(id.0)))
-                        .set(dialogs::finished_by_name.eq(name.as_str()))
-                        .execute(conn)?;
-                }
-                // Deactivation ends the operator's sessions; reactivating them
-                // later does not bring old tokens back.
-                if change.active == Some(false) && current.active {
-                    crate::sessions::end_sessions(conn, id)?;
-                }
-                operator(conn, id)
-            },
-        );
+        let outcome = self.write_catalog("update_operator", CatalogPart::Operators, |conn| {
+            let current = operator(conn, id)?;
+            let email = change
+                .email
+                .as_ref()
+                .map_or(current.email.as_str(), Email::as_str)
+                .to_owned();
+            diesel::update(operators::table.find(id.0))
+                .set((
+                    operators::name.eq(change
+                        .name
+                        .as_ref()
+                        .map_or(current.name.as_str(), PersonName::as_str)),
+                    operators::email.eq(&email),
+                    operators::role.eq(change.role.unwrap_or(current.role).as_str()),
+                    operators::active.eq(change.active.unwrap_or(current.active)),
+                ))
+                .execute(conn)
+                .map_err(|e| {
+                    unique_or(e, || {
+                        format!("an operator with e-mail {email} exists already")
+                    })
+                })?;
+            if let Some(name) = change.name.as_ref().filter(|n| n.as_str() != current.name) {
+                // The Dialog list sorts by the finisher's name kept on each dialog.
+                diesel::update(dialogs::table.filter(dialogs::finished_by.eq(id.0)))
+                    .set(dialogs::finished_by_name.eq(name.as_str()))
+                    .execute(conn)?;
+            }
+            // Deactivation ends the operator's sessions; reactivating them
+            // later does not bring old tokens back.
+            if change.active == Some(false) && current.active {
+                crate::sessions::end_sessions(conn, id)?;
+            }
+            operator(conn, id)
+        });
         // Sessions or tokens changed: no check may reuse an earlier answer.
         self.credentials.forget_all();
         outcome

@@ -135,20 +135,19 @@ const KEEP_CONNECTION: Duration = Duration::from_millis(100);
 fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
     let mut held: Option<PooledConn> = None;
     loop {
-        let first = if held.is_some() {
-            match jobs.recv_timeout(KEEP_CONNECTION) {
-                Ok(job) => job,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    held = None;
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            }
+        // Without a connection to give back, wait for as long as it takes.
+        let wait = if held.is_some() {
+            KEEP_CONNECTION
         } else {
-            match jobs.recv() {
-                Ok(job) => job,
-                Err(_) => break,
+            Duration::MAX
+        };
+        let first = match jobs.recv_timeout(wait) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                held = None;
+                continue;
             }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {

@@ -405,13 +405,13 @@ impl Writes {
             )
             .execute(conn)?;
         }
-        for (operator, sent_at, response_seconds) in std::mem::take(&mut self.replies) {
+        for (operator, sent_at, response_seconds) in self.replies {
             rollups::add_reply(conn, operator, sent_at, response_seconds)?;
         }
-        for (operator, at) in std::mem::take(&mut self.assignments) {
+        for (operator, at) in self.assignments {
             rollups::add_assignment(conn, operator, at)?;
         }
-        std::mem::take(&mut self.outbox).write(conn)?;
+        self.outbox.write(conn)?;
         if self.counts_changed {
             self.live
                 .add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;

@@ -11,7 +11,7 @@ use std::cell::Cell;
 
 thread_local! {
     /// Whether the transaction running on this thread queued webhook
-    /// deliveries (see [`queued_in_this_write`]).
+    /// deliveries (see [`take_queued_mark`]).
     static QUEUED: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -28,7 +28,7 @@ pub(crate) fn mark_queued() {
 /// A write runs on one thread from `BEGIN` to `COMMIT` (diesel
 /// connections are not shared between threads mid-transaction), so the
 /// mark belongs to that write.
-pub(crate) fn queued_in_this_write() -> bool {
+pub(crate) fn take_queued_mark() -> bool {
     QUEUED.with(|q| q.replace(false))
 }
 

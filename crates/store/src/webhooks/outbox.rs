@@ -42,17 +42,6 @@ pub struct Outbox {
     events: Vec<Pending>,
 }
 
-/// An empty outbox: no subscriptions, no events.
-impl Default for Outbox {
-    fn default() -> Self {
-        Outbox {
-            subscribers: Vec::new(),
-            current: (None, ChannelId(0)),
-            events: Vec::new(),
-        }
-    }
-}
-
 impl Outbox {
     /// The outbox of a change of a dialog on `channel`: reads the enabled
     /// subscriptions.

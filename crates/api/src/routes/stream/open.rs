@@ -62,7 +62,7 @@ fn replay_page(
 ) -> dialogdesk_store::StoreResult<(VecDeque<Shared>, bool)> {
     let rows = store.live_events_after(after, REPLAY_PAGE as i64)?;
     let done = rows.len() < REPLAY_PAGE;
-    let mut events = EventBuilder::new(store);
+    let mut events = EventBuilder::new(|| store.status_counts());
     let mut page = VecDeque::with_capacity(rows.len());
     for row in rows {
         page.push_back(Arc::new(
