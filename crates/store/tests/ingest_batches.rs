@@ -8,7 +8,7 @@
 //! The deliveries mix what a batch can hold: new leads, a lead's second
 //! and third message in the same batch, repeats of a message id (within the
 //! batch and of an earlier one), leads known by phone, a rename, media, a
-//! dialog an operator took over and tagged, and an unknown channel (which
+//! dialog an operator took over, stopped and tagged, and an unknown channel (which
 //! sends its batch down the savepoint path).
 
 #![allow(
@@ -105,7 +105,9 @@ fn dump(store: &Store, table: &str, select: &str, marks: &Marks) -> Vec<String> 
 }
 
 /// What both databases hold before the deliveries: the catalog, a webhook
-/// subscription, and a lead an operator took over and tagged.
+/// subscription, and a lead an operator took over, stopped and tagged (its
+/// next message moves it to `manual`, and its tags' facet counters with it:
+/// a round that lost the tags it read would miscount them).
 fn before_deliveries(store: &Store) -> Catalog {
     let c = catalog(store);
     store
@@ -132,7 +134,7 @@ fn before_deliveries(store: &Store) -> Catalog {
             &SettingsBody {
                 version: Some(version),
                 assignee_id: Some(Some(c.alice)),
-                status: Some(Status::Manual),
+                status: Some(Status::Stopped),
                 tag_ids: Some(vec![c.vip, c.hot]),
                 ..Default::default()
             },

@@ -1,9 +1,7 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::writes::{
-    pg_only, pg_values_list, DialogUpdate, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes,
-};
+use super::writes::{pg_only, DialogUpdate, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes};
 use super::{Decided, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
@@ -12,8 +10,11 @@ use crate::time::{now, to_db};
 use crate::{DbConnection, Store};
 use dialogdesk_domain::machine::DialogState;
 use dialogdesk_domain::*;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, BigInt, Text, Untyped};
+use diesel::PgConnection;
 use std::collections::{BTreeSet, HashMap};
 
 /// The lead as a channel connector describes it.
@@ -374,7 +375,7 @@ pub(super) fn deliver_round(
     round: &[&Inbound],
 ) -> StoreResult<Vec<InboundOutcome>> {
     let repeats = stored_messages(conn, round)?;
-    let mut rows = dialogs_by_chat(conn, round)?;
+    let Found { mut rows, mut tags } = dialogs_by_chat(conn, round)?;
     let by_chat: HashMap<(i64, String), i64> = rows
         .values()
         .filter_map(|r| Some(((r.channel_id, r.client_external_id.clone()?), r.id)))
@@ -447,14 +448,17 @@ pub(super) fn deliver_round(
     if !missing.is_empty() {
         rows.extend(dialog_rows(conn, &missing)?);
     }
-    let existing: Vec<i64> = targets
+    // Tags of dialogs found another way than by chat id (by phone).
+    let untagged: Vec<i64> = targets
         .iter()
         .filter_map(|t| match t {
-            Target::Existing { dialog_id } => Some(*dialog_id),
+            Target::Existing { dialog_id } if !tags.contains_key(dialog_id) => Some(*dialog_id),
             _ => None,
         })
         .collect();
-    let mut tags = tags_of(conn, &existing)?;
+    if !untagged.is_empty() {
+        tags.extend(tags_of(conn, &untagged)?);
+    }
 
     // Decide every delivery; then take the ids of all the round's rows at once.
     let at = to_db(now());
@@ -613,12 +617,12 @@ fn stored_messages(
         return Ok(HashMap::new());
     }
     let found: Vec<Stored> = if lists_pay(conn, &keys) {
-        listed(
-            conn,
+        Keyed::new(
             "SELECT m.id, m.dialog_id, m.channel_id, m.external_id FROM messages m \
              JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.key",
             &keys,
-        )?
+        )
+        .load(pg_only(conn)?)?
     } else {
         let mut found = Vec::new();
         for (channel, external) in &keys {
@@ -645,15 +649,6 @@ fn stored_messages(
         .collect())
 }
 
-/// Whether looking `keys` up with one list query beats a query per key.
-/// On PostgreSQL each query is a round trip, so a list pays from two keys
-/// on. SQLite runs in the process: a query per key costs microseconds and
-/// its prepared statement is kept, while its planner may scan a table
-/// joined to a `VALUES` list instead of searching the partial unique index.
-fn lists_pay<T>(conn: &DbConnection, keys: &[T]) -> bool {
-    matches!(conn, DbConnection::Pg(_)) && keys.len() > 1
-}
-
 /// A message stored under a channel message id.
 #[derive(QueryableByName)]
 struct Stored {
@@ -667,42 +662,95 @@ struct Stored {
     external_id: String,
 }
 
-/// Rows found by (channel, key) pairs, in one query on PostgreSQL:
-/// `select` reads from a join with `v (channel_id, key)`, the pairs.
-fn listed<T>(conn: &mut DbConnection, select: &str, keys: &[(i64, &str)]) -> StoreResult<Vec<T>>
-where
-    T: QueryableByName<diesel::pg::Pg> + 'static,
-{
-    let sql = format!(
-        "WITH v (channel_id, key) AS (VALUES {}) {select}",
-        pg_values_list(keys.len(), &["bigint", "text"])
-    );
-    let mut query = diesel::sql_query(sql.as_str()).into_boxed();
-    for (channel, key) in keys {
-        query = query.bind::<BigInt, _>(*channel).bind::<Text, _>(*key);
-    }
-    Ok(query.load(pg_only(conn)?)?)
+/// Whether looking `keys` up with one list query ([`Keyed`]) beats a query
+/// per key. On PostgreSQL each query is a round trip, so a list pays from
+/// two keys on; one key goes by diesel's plain query, whose generic plan
+/// PostgreSQL keeps (for a list of one it plans the list query anew each
+/// time: its generic plan expects ten pairs, so it looks costlier than a
+/// plan for one). SQLite runs in the process: a query per key costs
+/// microseconds and its prepared statement is kept, while its planner may
+/// scan a table joined to a list instead of searching the partial unique
+/// index.
+fn lists_pay<T>(conn: &DbConnection, keys: &[T]) -> bool {
+    matches!(conn, DbConnection::Pg(_)) && keys.len() > 1
 }
 
-/// The dialogs of the round's leads known by chat id, by dialog id.
-fn dialogs_by_chat(
-    conn: &mut DbConnection,
-    round: &[&Inbound],
-) -> StoreResult<HashMap<i64, DialogRow>> {
+/// Rows found by (channel, key) pairs in one PostgreSQL statement:
+/// `select` reads from a join with `v (channel_id, key)`, the pairs.
+///
+/// The pairs go as two arrays, so the statement's text is the same for any
+/// number of them: diesel keeps it prepared on the connection, and
+/// PostgreSQL parses it once per connection (a `VALUES` list as long as
+/// the round was a new statement each time).
+///
+/// Joining a table to the pairs looks each up by its whole key:
+/// `channel_id = ANY(…) AND external_id = ANY(…)` let PostgreSQL search the
+/// unique index by the channel alone and filter forty thousand rows.
+struct Keyed<'a> {
+    select: &'static str,
+    channels: Vec<i64>,
+    keys: Vec<&'a str>,
+}
+
+impl<'a> Keyed<'a> {
+    fn new(select: &'static str, pairs: &[(i64, &'a str)]) -> Keyed<'a> {
+        let (channels, keys) = pairs.iter().copied().unzip();
+        Keyed {
+            select,
+            channels,
+            keys,
+        }
+    }
+}
+
+impl QueryFragment<Pg> for Keyed<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("WITH v (channel_id, key) AS (SELECT * FROM unnest(");
+        out.push_bind_param::<Array<BigInt>, _>(&self.channels)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.keys)?;
+        out.push_sql(")) ");
+        out.push_sql(self.select);
+        Ok(())
+    }
+}
+
+/// Its prepared statement is cached by its text (no static query id: the
+/// text depends on `select`).
+impl QueryId for Keyed<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for Keyed<'_> {
+    type SqlType = Untyped;
+}
+
+impl RunQueryDsl<PgConnection> for Keyed<'_> {}
+
+/// The dialogs of the round's leads known by chat id, by dialog id, and
+/// their tags. In a list query the tags come in the same statement (an
+/// array per dialog): one round trip less for a round of known leads.
+fn dialogs_by_chat(conn: &mut DbConnection, round: &[&Inbound]) -> StoreResult<Found> {
     let keys: Vec<(i64, &str)> = round
         .iter()
         .filter_map(|d| Some((d.channel_id.0, d.client.external_id.as_deref()?)))
         .collect();
+    let mut found = Found::default();
     if keys.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(found);
     }
-    let rows: Vec<DialogRow> = if lists_pay(conn, &keys) {
-        listed(
-            conn,
-            "SELECT d.* FROM dialogs d \
+    let rows: Vec<(DialogRow, Vec<i64>)> = if lists_pay(conn, &keys) {
+        Keyed::new(
+            "SELECT d.*, ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = d.id) \
+             AS tag_ids FROM dialogs d \
              JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.key",
             &keys,
-        )?
+        )
+        .load::<DialogWithTags>(pg_only(conn)?)?
+        .into_iter()
+        .map(|d| (d.dialog, d.tag_ids))
+        .collect()
     } else {
         let mut rows = Vec::new();
         for (channel, chat) in &keys {
@@ -714,9 +762,39 @@ fn dialogs_by_chat(
                     .load(conn)?,
             );
         }
-        rows
+        let ids: Vec<i64> = rows.iter().map(|row: &DialogRow| row.id).collect();
+        let mut tags = tags_of(conn, &ids)?;
+        rows.into_iter()
+            .map(|row| {
+                let ids = tags.remove(&row.id).unwrap_or_default();
+                (row, ids.into_iter().map(|t| t.0).collect())
+            })
+            .collect()
     };
-    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+    for (row, tag_ids) in rows {
+        found
+            .tags
+            .insert(row.id, tag_ids.into_iter().map(TagId).collect());
+        found.rows.insert(row.id, row);
+    }
+    Ok(found)
+}
+
+/// Dialogs a round read, by id, and the tags of those it read them for.
+#[derive(Default)]
+struct Found {
+    rows: HashMap<i64, DialogRow>,
+    tags: HashMap<i64, BTreeSet<TagId>>,
+}
+
+/// A dialog's row and its tags' ids, as `dialogs_by_chat` reads them on
+/// PostgreSQL.
+#[derive(QueryableByName)]
+struct DialogWithTags {
+    #[diesel(embed)]
+    dialog: DialogRow,
+    #[diesel(sql_type = Array<BigInt>)]
+    tag_ids: Vec<i64>,
 }
 
 /// These dialogs' rows, by id.

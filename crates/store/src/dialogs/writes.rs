@@ -603,31 +603,6 @@ fn facet_rows(deltas: &BTreeMap<(&'static str, i64, Status), i64>) -> Vec<FacetR
         .collect()
 }
 
-/// The rows of a PostgreSQL `VALUES` list of `rows` rows with columns of
-/// `types`, as numbered parameters: `(CAST($1 AS bigint), …), …` (a
-/// `VALUES` list needs its types). Used on PostgreSQL only, where every
-/// statement is a round trip (see `inbound::lists_pay`).
-///
-/// Joining a table to such a list looks each row up by its whole key:
-/// `channel_id = ANY(…) AND external_id = ANY(…)` let PostgreSQL search the
-/// unique index by the channel alone and filter forty thousand rows.
-pub(crate) fn pg_values_list(rows: usize, types: &[&str]) -> String {
-    let mut n = 0;
-    (0..rows)
-        .map(|_| {
-            let row: Vec<String> = types
-                .iter()
-                .map(|ty| {
-                    n += 1;
-                    format!("CAST(${n} AS {ty})")
-                })
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Two dialog rows or more, updated in one `UPDATE … FROM (VALUES …)`
 /// (PostgreSQL; one row, and every row on SQLite, goes by the plain
 /// `UPDATE`, which is parsed and planned faster). Its parameters are
