@@ -188,15 +188,17 @@ impl Store {
         f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let mut pooled = self.connection(operation)?;
-        self.write_on(&mut pooled, operation, f)
+        self.write_on(&mut pooled, operation, Plans::Chosen, f)
     }
 
     /// [`Store::write`] on a connection the caller holds (the inbound
-    /// writer keeps one while deliveries keep coming).
+    /// writer keeps one while deliveries keep coming), with `plans` for its
+    /// prepared statements.
     pub(crate) fn write_on<T>(
         &self,
         conn: &mut DbConnection,
         operation: &'static str,
+        plans: Plans,
         f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let _guard = if self.target.is_sqlite() {
@@ -209,7 +211,7 @@ impl Store {
         // Start clean: the mark is this write's alone (a statement that
         // queued deliveries outside `write` would leave one behind).
         webhooks::take_queued_mark();
-        let outcome = write_transaction(conn, f);
+        let outcome = write_transaction(conn, plans, f);
         let queued = webhooks::take_queued_mark();
         if outcome.is_ok() {
             self.commit_signal.notify();
@@ -266,17 +268,36 @@ fn is_statement_timeout(e: &StoreError) -> bool {
 /// `serve`) holds the write lock, SQLite answers `SQLITE_BUSY` at once
 /// instead of waiting out the busy timeout (waiting could deadlock). Taking
 /// the write lock up front makes every writer wait its turn instead.
+/// How PostgreSQL plans a write transaction's prepared statements.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Plans {
+    /// As it chooses (its default): a statement's first five runs get plans
+    /// of their own; after that, the generic plan unless it looks costlier.
+    Chosen,
+    /// Always the generic plan (`SET LOCAL plan_cache_mode =
+    /// force_generic_plan`, sent with the `BEGIN`): for statements whose
+    /// fresh plans always look cheaper, though the generic one is as good,
+    /// so PostgreSQL would plan them anew on every run.
+    Generic,
+}
+
 fn write_transaction<T>(
     conn: &mut DbConnection,
+    plans: Plans,
     f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
 ) -> StoreResult<T> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
     match &mut *conn {
         DbConnection::Pg(pg) => {
-            if let Err(e) =
-                AnsiTransactionManager::begin_transaction_sql(pg, &live::begin_write_turn_sql())
-            {
+            let begin = match plans {
+                Plans::Chosen => live::begin_write_turn_sql(),
+                Plans::Generic => format!(
+                    "{}; SET LOCAL plan_cache_mode = force_generic_plan",
+                    live::begin_write_turn_sql()
+                ),
+            };
+            if let Err(e) = AnsiTransactionManager::begin_transaction_sql(pg, &begin) {
                 // The statements run in one go: when BEGIN passed and a later
                 // one failed, the transaction is open (and aborted), though
                 // diesel does not count it. Close it, so the connection goes

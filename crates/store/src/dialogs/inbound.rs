@@ -1,7 +1,7 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::writes::{pg_only, DialogUpdate, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes};
+use super::writes::{DialogUpdate, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes};
 use super::{Decided, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
@@ -13,7 +13,7 @@ use dialogdesk_domain::*;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Text, Untyped};
+use diesel::sql_types::{Array, BigInt, Nullable, Text, Untyped};
 use diesel::PgConnection;
 use std::collections::{BTreeSet, HashMap};
 
@@ -374,8 +374,11 @@ pub(super) fn deliver_round(
     conn: &mut DbConnection,
     round: &[&Inbound],
 ) -> StoreResult<Vec<InboundOutcome>> {
-    let repeats = stored_messages(conn, round)?;
-    let Found { mut rows, mut tags } = dialogs_by_chat(conn, round)?;
+    let Known {
+        repeats,
+        mut rows,
+        mut tags,
+    } = known(conn, round)?;
     let by_chat: HashMap<(i64, String), i64> = rows
         .values()
         .filter_map(|r| Some(((r.channel_id, r.client_external_id.clone()?), r.id)))
@@ -603,198 +606,186 @@ fn lead_message(inbound: &Inbound) -> NewMessage {
     }
 }
 
-/// The messages already stored under the round's channel message ids:
-/// (channel, message id on the channel) → (message, dialog).
+/// The messages already stored under the round's channel message ids, one
+/// query each.
 fn stored_messages(
     conn: &mut DbConnection,
     round: &[&Inbound],
 ) -> StoreResult<HashMap<(i64, String), (i64, i64)>> {
-    let keys: Vec<(i64, &str)> = round
-        .iter()
-        .filter_map(|d| Some((d.channel_id.0, d.message.external_id.as_deref()?)))
-        .collect();
-    if keys.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let found: Vec<Stored> = if lists_pay(conn, &keys) {
-        Keyed::new(
-            "SELECT m.id, m.dialog_id, m.channel_id, m.external_id FROM messages m \
-             JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.key",
-            &keys,
-        )
-        .load(pg_only(conn)?)?
-    } else {
-        let mut found = Vec::new();
-        for (channel, external) in &keys {
-            found.extend(
-                messages::table
-                    .filter(messages::channel_id.eq(channel))
-                    .filter(messages::external_id.eq(external))
-                    .select((messages::id, messages::dialog_id))
-                    .load::<(i64, i64)>(conn)?
-                    .into_iter()
-                    .map(|(id, dialog_id)| Stored {
-                        id,
-                        dialog_id,
-                        channel_id: *channel,
-                        external_id: (*external).to_owned(),
-                    }),
-            );
+    let mut found = HashMap::new();
+    for inbound in round {
+        let (channel, Some(external)) =
+            (inbound.channel_id.0, inbound.message.external_id.as_deref())
+        else {
+            continue;
+        };
+        let stored: Option<(i64, i64)> = messages::table
+            .filter(messages::channel_id.eq(channel))
+            .filter(messages::external_id.eq(external))
+            .select((messages::id, messages::dialog_id))
+            .first(conn)
+            .optional()?;
+        if let Some(stored) = stored {
+            found.insert((channel, external.to_owned()), stored);
         }
-        found
-    };
-    Ok(found
-        .into_iter()
-        .map(|m| ((m.channel_id, m.external_id), (m.id, m.dialog_id)))
-        .collect())
-}
-
-/// A message stored under a channel message id.
-#[derive(QueryableByName)]
-struct Stored {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = BigInt)]
-    dialog_id: i64,
-    #[diesel(sql_type = BigInt)]
-    channel_id: i64,
-    #[diesel(sql_type = Text)]
-    external_id: String,
-}
-
-/// Whether looking `keys` up with one list query ([`Keyed`]) beats a query
-/// per key. On PostgreSQL each query is a round trip, so a list pays from
-/// two keys on; one key goes by diesel's plain query, whose generic plan
-/// PostgreSQL keeps (for a list of one it plans the list query anew each
-/// time: its generic plan expects ten pairs, so it looks costlier than a
-/// plan for one). SQLite runs in the process: a query per key costs
-/// microseconds and its prepared statement is kept, while its planner may
-/// scan a table joined to a list instead of searching the partial unique
-/// index.
-fn lists_pay<T>(conn: &DbConnection, keys: &[T]) -> bool {
-    matches!(conn, DbConnection::Pg(_)) && keys.len() > 1
-}
-
-/// Rows found by (channel, key) pairs in one PostgreSQL statement:
-/// `select` reads from a join with `v (channel_id, key)`, the pairs.
-///
-/// The pairs go as two arrays, so the statement's text is the same for any
-/// number of them: diesel keeps it prepared on the connection, and
-/// PostgreSQL parses it once per connection (a `VALUES` list as long as
-/// the round was a new statement each time).
-///
-/// Joining a table to the pairs looks each up by its whole key:
-/// `channel_id = ANY(…) AND external_id = ANY(…)` let PostgreSQL search the
-/// unique index by the channel alone and filter forty thousand rows.
-struct Keyed<'a> {
-    select: &'static str,
-    channels: Vec<i64>,
-    keys: Vec<&'a str>,
-}
-
-impl<'a> Keyed<'a> {
-    fn new(select: &'static str, pairs: &[(i64, &'a str)]) -> Keyed<'a> {
-        let (channels, keys) = pairs.iter().copied().unzip();
-        Keyed {
-            select,
-            channels,
-            keys,
-        }
-    }
-}
-
-impl QueryFragment<Pg> for Keyed<'_> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH v (channel_id, key) AS (SELECT * FROM unnest(");
-        out.push_bind_param::<Array<BigInt>, _>(&self.channels)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Text>, _>(&self.keys)?;
-        out.push_sql(")) ");
-        out.push_sql(self.select);
-        Ok(())
-    }
-}
-
-/// Its prepared statement is cached by its text (no static query id: the
-/// text depends on `select`).
-impl QueryId for Keyed<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl Query for Keyed<'_> {
-    type SqlType = Untyped;
-}
-
-impl RunQueryDsl<PgConnection> for Keyed<'_> {}
-
-/// The dialogs of the round's leads known by chat id, by dialog id, and
-/// their tags. In a list query the tags come in the same statement (an
-/// array per dialog): one round trip less for a round of known leads.
-fn dialogs_by_chat(conn: &mut DbConnection, round: &[&Inbound]) -> StoreResult<Found> {
-    let keys: Vec<(i64, &str)> = round
-        .iter()
-        .filter_map(|d| Some((d.channel_id.0, d.client.external_id.as_deref()?)))
-        .collect();
-    let mut found = Found::default();
-    if keys.is_empty() {
-        return Ok(found);
-    }
-    let rows: Vec<(DialogRow, Vec<i64>)> = if lists_pay(conn, &keys) {
-        Keyed::new(
-            "SELECT d.*, ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = d.id) \
-             AS tag_ids FROM dialogs d \
-             JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.key",
-            &keys,
-        )
-        .load::<DialogWithTags>(pg_only(conn)?)?
-        .into_iter()
-        .map(|d| (d.dialog, d.tag_ids))
-        .collect()
-    } else {
-        let mut rows = Vec::new();
-        for (channel, chat) in &keys {
-            rows.extend(
-                dialogs::table
-                    .filter(dialogs::channel_id.eq(channel))
-                    .filter(dialogs::client_external_id.eq(chat))
-                    .select(DialogRow::as_select())
-                    .load(conn)?,
-            );
-        }
-        let ids: Vec<i64> = rows.iter().map(|row: &DialogRow| row.id).collect();
-        let mut tags = tags_of(conn, &ids)?;
-        rows.into_iter()
-            .map(|row| {
-                let ids = tags.remove(&row.id).unwrap_or_default();
-                (row, ids.into_iter().map(|t| t.0).collect())
-            })
-            .collect()
-    };
-    for (row, tag_ids) in rows {
-        found
-            .tags
-            .insert(row.id, tag_ids.into_iter().map(TagId).collect());
-        found.rows.insert(row.id, row);
     }
     Ok(found)
 }
 
-/// Dialogs a round read, by id, and the tags of those it read them for.
+/// What a round reads before it decides: the messages already stored
+/// under its channel message ids, (channel, message id on the channel) →
+/// (message, dialog); the dialogs of its leads known by chat id and of
+/// those repeats, by dialog id; and the tags of those dialogs.
 #[derive(Default)]
-struct Found {
+struct Known {
+    repeats: HashMap<(i64, String), (i64, i64)>,
     rows: HashMap<i64, DialogRow>,
     tags: HashMap<i64, BTreeSet<TagId>>,
 }
 
-/// A dialog's row and its tags' ids, as `dialogs_by_chat` reads them on
-/// PostgreSQL.
+/// Reads what the round knows. On PostgreSQL each statement is a round
+/// trip, so a round is read with one statement ([`KnownQuery`]). SQLite
+/// runs in the process: a query per key costs microseconds and its
+/// prepared statement is kept, while its planner may scan a table joined
+/// to a list instead of searching the partial unique index.
+fn known(conn: &mut DbConnection, round: &[&Inbound]) -> StoreResult<Known> {
+    if let DbConnection::Pg(pg) = conn {
+        return known_in_one_statement(pg, round);
+    }
+    let repeats = stored_messages(conn, round)?;
+    let rows = dialogs_by_chat(conn, round)?;
+    let ids: Vec<i64> = rows.keys().copied().collect();
+    let mut tags = tags_of(conn, &ids)?;
+    for id in ids {
+        tags.entry(id).or_default();
+    }
+    Ok(Known {
+        repeats,
+        rows,
+        tags,
+    })
+}
+
+fn known_in_one_statement(pg: &mut PgConnection, round: &[&Inbound]) -> StoreResult<Known> {
+    let query = KnownQuery {
+        channels: round.iter().map(|d| d.channel_id.0).collect(),
+        chats: round
+            .iter()
+            .map(|d| d.client.external_id.as_deref())
+            .collect(),
+        message_keys: round
+            .iter()
+            .map(|d| d.message.external_id.as_deref())
+            .collect(),
+    };
+    let mut known = Known::default();
+    for found in query.load::<KnownRow>(pg)? {
+        let id = found.dialog.id;
+        if let (Some(message), Some(channel), Some(key)) =
+            (found.message_id, found.message_channel, found.message_key)
+        {
+            known.repeats.insert((channel, key), (message, id));
+        }
+        known
+            .tags
+            .insert(id, found.tag_ids.into_iter().map(TagId).collect());
+        known.rows.insert(id, found.dialog);
+    }
+    Ok(known)
+}
+
+/// What a round knows, in one PostgreSQL statement. The first half finds
+/// leads by chat id; the second, messages already stored, each with its
+/// dialog (a repeat's answer names the dialog's status). Each dialog comes
+/// with its tags, as an array.
+///
+/// The round's deliveries go as three arrays (channel, lead's chat id,
+/// message id on the channel), so the statement's text is the same for any
+/// round: diesel keeps it prepared on the connection, and PostgreSQL
+/// parses it once per connection and plans it once (see `ingest::PLANS`).
+///
+/// Joining a table to the deliveries looks each up by its whole key:
+/// `channel_id = ANY(…) AND external_id = ANY(…)` let PostgreSQL search the
+/// unique index by the channel alone and filter forty thousand rows.
+struct KnownQuery<'a> {
+    channels: Vec<i64>,
+    chats: Vec<Option<&'a str>>,
+    message_keys: Vec<Option<&'a str>>,
+}
+
+impl QueryFragment<Pg> for KnownQuery<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("WITH v (channel_id, chat, message_key) AS (SELECT * FROM unnest(");
+        out.push_bind_param::<Array<BigInt>, _>(&self.channels)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.chats)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.message_keys)?;
+        out.push_sql(
+            ")) \
+             SELECT d.*, ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = d.id) \
+             AS tag_ids, NULL::bigint AS message_id, NULL::bigint AS message_channel, \
+             NULL::text AS message_key \
+             FROM dialogs d JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.chat \
+             UNION ALL \
+             SELECT d.*, ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = d.id), \
+             m.id, m.channel_id, m.external_id \
+             FROM messages m JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.message_key \
+             JOIN dialogs d ON d.id = m.dialog_id",
+        );
+        Ok(())
+    }
+}
+
+/// Its prepared statement is cached by its text.
+impl QueryId for KnownQuery<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for KnownQuery<'_> {
+    type SqlType = Untyped;
+}
+
+impl RunQueryDsl<PgConnection> for KnownQuery<'_> {}
+
+/// A row of [`KnownQuery`]: a dialog, its tags' ids, and for the second
+/// half the stored message that found it.
 #[derive(QueryableByName)]
-struct DialogWithTags {
+struct KnownRow {
     #[diesel(embed)]
     dialog: DialogRow,
     #[diesel(sql_type = Array<BigInt>)]
     tag_ids: Vec<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    message_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    message_channel: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    message_key: Option<String>,
+}
+
+/// The dialogs of the round's leads known by chat id, by dialog id.
+fn dialogs_by_chat(
+    conn: &mut DbConnection,
+    round: &[&Inbound],
+) -> StoreResult<HashMap<i64, DialogRow>> {
+    let mut rows = HashMap::new();
+    for inbound in round {
+        let Some(chat) = inbound.client.external_id.as_deref() else {
+            continue;
+        };
+        let found: Option<DialogRow> = dialogs::table
+            .filter(dialogs::channel_id.eq(inbound.channel_id.0))
+            .filter(dialogs::client_external_id.eq(chat))
+            .select(DialogRow::as_select())
+            .first(conn)
+            .optional()?;
+        if let Some(row) = found {
+            rows.insert(row.id, row);
+        }
+    }
+    Ok(rows)
 }
 
 /// These dialogs' rows, by id.

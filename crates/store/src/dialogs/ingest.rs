@@ -18,7 +18,7 @@
 use super::inbound::{deliver_round, Inbound, InboundOutcome};
 use crate::db::PooledConn;
 use crate::error::{StoreError, StoreResult};
-use crate::{DbConnection, Store};
+use crate::{DbConnection, Plans, Store};
 use diesel::Connection;
 use std::collections::HashSet;
 use std::sync::mpsc;
@@ -196,6 +196,15 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
     }
 }
 
+/// A batch's lookups (`inbound::KnownQuery`) take the round's deliveries as
+/// arrays. PostgreSQL's generic plan of them expects ten deliveries, so for
+/// a round of fewer a plan of its own always looks cheaper, and it would
+/// plan them anew on every round (half a millisecond, BENCHMARKS.md),
+/// though the generic plan (an index search per delivery) is the same.
+/// Every other statement of a batch looks rows up by key or writes them,
+/// where the generic plan is the plan.
+const PLANS: Plans = Plans::Generic;
+
 /// One transaction for the batch. Deliveries seldom fail, so the batch is
 /// first written straight, round by round; when one fails, it took the
 /// transaction with it, and the batch is written again with each delivery
@@ -205,7 +214,7 @@ fn write_batch(
     conn: &mut DbConnection,
     batch: &[&Inbound],
 ) -> StoreResult<Vec<StoreResult<InboundOutcome>>> {
-    let straight = store.write_on(conn, "inbound", |conn| {
+    let straight = store.write_on(conn, "inbound", PLANS, |conn| {
         let mut outcomes = Vec::with_capacity(batch.len());
         for round in rounds(batch) {
             outcomes.extend(deliver_round(conn, &round)?);
@@ -215,7 +224,7 @@ fn write_batch(
     match straight {
         Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
         Err(e) if batch.len() == 1 => Ok(vec![Err(e)]),
-        Err(_) => store.write_on(conn, "inbound", |conn| {
+        Err(_) => store.write_on(conn, "inbound", PLANS, |conn| {
             Ok(batch
                 .iter()
                 .map(|inbound| in_savepoint(conn, inbound))

@@ -660,13 +660,3 @@ impl QueryFragment<Pg> for DialogUpdates<'_> {
         Ok(())
     }
 }
-
-/// The PostgreSQL connection, for a statement only PostgreSQL is sent.
-pub(crate) fn pg_only(conn: &mut DbConnection) -> StoreResult<&mut diesel::PgConnection> {
-    match conn {
-        DbConnection::Pg(pg) => Ok(pg),
-        DbConnection::Sqlite(_) => Err(crate::StoreError::Database(anyhow::anyhow!(
-            "a PostgreSQL-only statement was sent to SQLite"
-        ))),
-    }
-}
