@@ -178,6 +178,36 @@ test('a head sorts the Dialog list both ways and searches by a phone fragment', 
   await context.close();
 });
 
+test('both lists read their next page on demand: the rows grow, none twice, the order kept', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  await login(page, 'head@demo.local', 'head-demo');
+  // Chats, All (300 demo dialogs, 50 a page), newest message first.
+  await page.waitForSelector('[data-testid=dialog-row]');
+  const ids = () => page.$$eval('[data-testid=dialog-row]', (rows) => rows.map((r) => r.dataset.id));
+  const first = await ids();
+  assert.equal(first.length, 50, 'a first page of 50');
+  await page.click('[data-testid=dialogs-more]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=dialog-row]').length > 50);
+  const both = await ids();
+  assert.deepEqual(both.slice(0, 50), first, 'the first page stays where it was');
+  assert.equal(new Set(both).size, both.length, 'no dialog twice');
+
+  // Records, by message count, smallest first, across two pages.
+  await page.click('a[href="/records"]');
+  await page.waitForSelector('[data-testid=record-row]');
+  await page.click('[data-testid=sort-message_count]');
+  await page.waitForFunction(() => document.querySelector('th[aria-sort=descending] [data-testid=sort-message_count]'));
+  await page.click('[data-testid=sort-message_count]');
+  await page.waitForFunction(() => document.querySelector('th[aria-sort=ascending] [data-testid=sort-message_count]'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=record-row]').length === 50);
+  await page.click('[data-testid=records-more]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=record-row]').length > 50);
+  const counts = await page.$$eval('[data-testid=record-messages]', (c) => c.map((x) => Number(x.textContent)));
+  assert.deepEqual(counts, [...counts].sort((a, b) => a - b), 'still smallest first across the pages');
+  await context.close();
+});
+
 test('an admin sees the settings; the language switches to English and back', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 1000 }, locale: 'ru-RU' });
   const page = watch(await context.newPage());

@@ -10,6 +10,7 @@ pub mod chats;
 pub mod ctx;
 pub mod live;
 pub mod login;
+pub mod paged;
 pub mod records;
 pub mod settings;
 pub mod user_data;

@@ -5,11 +5,10 @@ use super::browser::{js_sys_offset, save_file};
 use super::charts::{Bars, Days};
 use super::chat::ChatPanel;
 use super::ctx::{t, use_ctx};
+use super::paged::Paged;
 use crate::logic::format;
 use crate::logic::sort::SortState;
-use dialogdesk_domain::wire::{
-    search, CsvParams, Order, RangeParams, RecordParams, RecordRow, RecordSort,
-};
+use dialogdesk_domain::wire::{search, CsvParams, Order, RangeParams, RecordParams, RecordSort};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -152,35 +151,15 @@ fn CsvButton(q: RwSignal<String>, sort: RwSignal<SortState>) -> impl IntoView {
 fn RecordTable(q: RwSignal<String>, sort: RwSignal<SortState>) -> impl IntoView {
     let ctx = use_ctx();
     let offset = -js_sys_offset();
-    let params = move |cursor: Option<String>| RecordParams {
-        limit: Some(50),
-        cursor,
-        ..record_params(&q.get(), sort.get())
-    };
-    let first_page = LocalResource::new(move || {
-        let params = params(None);
+    let paged = Paged::new(move |cursor| {
+        let params = RecordParams {
+            limit: Some(50),
+            cursor,
+            ..record_params(&q.get(), sort.get())
+        };
         async move { api::records::dialogs(&params).await }
     });
-    let rows = RwSignal::new(Vec::<RecordRow>::new());
-    let next = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = first_page.get() {
-            rows.set(page.items);
-            next.set(page.next_cursor);
-        }
-    });
-    let more = Action::new_local(move |cursor: &String| {
-        let cursor = cursor.clone();
-        let params = untrack(|| params(Some(cursor.clone())));
-        async move {
-            if let Ok(page) = api::records::dialogs(&params).await {
-                if next.get_untracked().as_deref() == Some(cursor.as_str()) {
-                    rows.update(|r| r.extend(page.items));
-                    next.set(page.next_cursor);
-                }
-            }
-        }
-    });
+    let (first_page, rows) = (paged.first_page, paged.rows);
     let navigate = use_navigate();
     view! {
         <table class="grid" data-testid="records-table">
@@ -218,8 +197,8 @@ fn RecordTable(q: RwSignal<String>, sort: RwSignal<SortState>) -> impl IntoView 
                 })}
             </ErrorBoundary>
         </Transition>
-        {move || more.pending().get().then(|| view! { <p class="loading">{t("common.loading")}</p> })}
-        {move || next.get().map(|c| view! { <button class="ghost wide" on:click=move |_| { more.dispatch(c.clone()); }>{t("common.load_more")}</button> })}
+        {move || paged.loading_more().then(|| view! { <p class="loading">{t("common.loading")}</p> })}
+        {move || paged.can_load_more().then(|| view! { <button class="ghost wide" data-testid="records-more" on:click=move |_| paged.load_more()>{t("common.load_more")}</button> })}
     }
 }
 

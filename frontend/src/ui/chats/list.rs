@@ -5,19 +5,13 @@
 use super::super::api;
 use super::super::browser::{js_sys_offset, move_focus};
 use super::super::ctx::{t, use_ctx};
+use super::super::paged::Paged;
 use super::filters::Filters;
 use crate::logic::format;
 use dialogdesk_domain::wire::DialogListItem;
 use dialogdesk_domain::View;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-
-/// The rows shown, and where the next page starts.
-#[derive(Clone, Default)]
-struct Rows {
-    items: Vec<DialogListItem>,
-    next: Option<String>,
-}
 
 /// The list. `on_open` opens a dialog; `on_favourite` hears a star set or
 /// cleared (the tab counts follow).
@@ -30,52 +24,20 @@ pub fn DialogList(
     on_favourite: Callback<bool>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let first_page = LocalResource::new(move || {
+    let paged = Paged::new(move |cursor| {
         let f = filters.get();
-        let params = f.params(view.get(), None);
+        let params = f.params(view.get(), cursor);
         ctx.live.resync.track();
         async move { api::dialogs::list(&f.filter(), &params).await }
     });
-    let rows = RwSignal::new(Rows::default());
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = first_page.get() {
-            rows.set(Rows {
-                items: page.items,
-                next: page.next_cursor,
-            });
-        }
-    });
-    // The next page, appended only if the list is still the one it continues.
-    let more = Action::new_local(move |cursor: &String| {
-        let cursor = cursor.clone();
-        let f = filters.get_untracked();
-        let params = f.params(view.get_untracked(), Some(cursor.clone()));
-        async move { (cursor, api::dialogs::list(&f.filter(), &params).await) }
-    });
-    Effect::new(move |_| {
-        if let Some((cursor, Ok(page))) = more.value().get() {
-            rows.update(|r| {
-                if r.next.as_deref() == Some(cursor.as_str()) {
-                    r.items.extend(page.items);
-                    r.next = page.next_cursor;
-                }
-            });
-        }
-    });
-    let load_more = move || {
-        if let Some(cursor) = rows.with_untracked(|r| r.next.clone()) {
-            if !more.pending().get_untracked() {
-                more.dispatch(cursor);
-            }
-        }
-    };
-    follow_live(first_page, rows, view, filters);
+    let (first_page, rows) = (paged.first_page, paged.rows);
+    follow_live(paged, view, filters);
     let favourite = Action::new_local(move |(id, on): &(i64, bool)| {
         let (id, on) = (*id, *on);
         async move {
             if api::dialogs::set_favourite(id, on).await.is_ok() {
-                rows.update(|r| {
-                    if let Some(d) = r.items.iter_mut().find(|d| d.id.0 == id) {
+                rows.update(|items| {
+                    if let Some(d) = items.iter_mut().find(|d| d.id.0 == id) {
                         d.favourite = on;
                     }
                 });
@@ -91,7 +53,7 @@ pub fn DialogList(
         <ul class="items" data-testid="dialog-list"
             on:scroll=move |ev| {
                 let el: web_sys::HtmlElement = event_target(&ev);
-                if el.scroll_top() + el.client_height() >= el.scroll_height() - 80 { load_more(); }
+                if el.scroll_top() + el.client_height() >= el.scroll_height() - 80 { paged.load_more(); }
             }
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                 let step = match ev.key().as_str() { "ArrowDown" => 1, "ArrowUp" => -1, _ => return };
@@ -106,17 +68,17 @@ pub fn DialogList(
                 }>
                     {move || Suspend::new(async move {
                         first_page.await.map(|_| view! {
-                            <For each=move || rows.get().items key=|d| (d.id, d.version, d.message_count, d.favourite) let:d>
+                            <For each=move || rows.get() key=|d| (d.id, d.version, d.message_count, d.favourite) let:d>
                                 <DialogRow dialog=d selected=selected on_open=on_open on_star=on_star/>
                             </For>
-                            {move || rows.with(|r| r.items.is_empty()).then(|| view! { <li class="empty">{t("common.empty")}</li> })}
+                            {move || rows.with(Vec::is_empty).then(|| view! { <li class="empty">{t("common.empty")}</li> })}
                         })
                     })}
                 </ErrorBoundary>
             </Transition>
-            {move || (pending.get() || more.pending().get()).then(|| view! { <li class="loading">{t("common.loading")}</li> })}
-            {move || (rows.with(|r| r.next.is_some()) && !more.pending().get()).then(|| view! {
-                <li><button class="ghost wide" on:click=move |_| load_more()>{t("common.load_more")}</button></li>
+            {move || (pending.get() || paged.loading_more()).then(|| view! { <li class="loading">{t("common.loading")}</li> })}
+            {move || paged.can_load_more().then(|| view! {
+                <li><button class="ghost wide" data-testid="dialogs-more" on:click=move |_| paged.load_more()>{t("common.load_more")}</button></li>
             })}
         </ul>
     }
@@ -124,19 +86,14 @@ pub fn DialogList(
 
 /// Live dialogs: the changed one moves, joins or leaves the rows. With
 /// filters the server decides what matches, so the list is asked again.
-fn follow_live(
-    first_page: LocalResource<api::Answer<dialogdesk_domain::wire::Page<DialogListItem>>>,
-    rows: RwSignal<Rows>,
-    view: Memo<View>,
-    filters: RwSignal<Filters>,
-) {
+fn follow_live(paged: Paged<DialogListItem>, view: Memo<View>, filters: RwSignal<Filters>) {
     let ctx = use_ctx();
     Effect::new(move |_| {
         let Some(update) = ctx.live.dialog.get() else {
             return;
         };
         if !filters.with_untracked(Filters::is_empty) {
-            first_page.refetch();
+            paged.first_page.refetch();
             return;
         }
         let id = update.id;
@@ -150,14 +107,14 @@ fn follow_live(
                 View::Favourites => dialog.favourite,
                 other => other.status() == Some(dialog.status),
             };
-            rows.update(|r| {
-                let at = r.items.iter().position(|d| d.id == id);
+            paged.rows.update(|items| {
+                let at = items.iter().position(|d| d.id == id);
                 match (at, belongs) {
-                    (Some(i), true) => r.items[i] = dialog,
+                    (Some(i), true) => items[i] = dialog,
                     (Some(i), false) => {
-                        r.items.remove(i);
+                        items.remove(i);
                     }
-                    (None, true) => r.items.insert(0, dialog),
+                    (None, true) => items.insert(0, dialog),
                     (None, false) => {}
                 }
             });
