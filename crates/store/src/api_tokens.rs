@@ -183,6 +183,17 @@ impl Store {
         })
     }
 
+    /// The token with this secret if a check of it within the cache's TTL
+    /// is kept (see `auth_cache`): no database read, so a caller may ask
+    /// on its own thread before it hands [`Store::authenticate_token`] to
+    /// a blocking one. `None` means "not known here", not "refused".
+    pub fn recently_authenticated_token(&self, secret: &str) -> Option<TokenIdentity> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return None;
+        }
+        self.credentials.tokens.get(&secret_hash(secret))
+    }
+
     /// The live token with this secret, if any; notes its use (at most once
     /// a minute, so busy integrations do not write on every request).
     pub fn authenticate_token(&self, secret: &str) -> StoreResult<Option<TokenIdentity>> {

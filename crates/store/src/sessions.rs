@@ -53,6 +53,13 @@ pub(crate) fn end_sessions(conn: &mut DbConnection, id: OperatorId) -> StoreResu
 }
 
 impl Store {
+    /// The session of `id` if a check of it within the cache's TTL is kept
+    /// (see `auth_cache`): no database read, so a caller may ask on its own
+    /// thread before it hands [`Store::session_operator`] to a blocking one.
+    pub fn recent_session(&self, id: OperatorId) -> Option<Session> {
+        self.credentials.sessions.get(&id)
+    }
+
     /// An operator (active or not) with the current token epoch, for
     /// checking a JWT: one query, as it runs on every authenticated request.
     pub fn session_operator(&self, id: OperatorId) -> StoreResult<Session> {

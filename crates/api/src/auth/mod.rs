@@ -176,7 +176,12 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
 }
 
 /// The operator's session; `None` when the operator no longer exists.
+/// A recent check is answered here, without a hop to a blocking thread and
+/// back (two thread switches on every request of a busy client).
 async fn session_of(store: &Store, id: OperatorId) -> Result<Option<Session>, ApiError> {
+    if let Some(session) = store.recent_session(id) {
+        return Ok(Some(session));
+    }
     let store = store.clone();
     blocking(move || match store.session_operator(id) {
         Ok(session) => Ok(Some(session)),
@@ -224,7 +229,14 @@ fn token_of(identity: Option<TokenIdentity>, refusal: &str) -> Result<Caller, Ap
         .ok_or_else(|| unauthorized(refusal))
 }
 
+/// A recent check is answered here, as in [`session_of`].
 async fn token_caller(store: &Store, secret: String) -> Result<Caller, ApiError> {
+    if let Some(t) = store.recently_authenticated_token(&secret) {
+        return Ok(Caller::Token {
+            id: t.id,
+            scopes: t.scopes,
+        });
+    }
     let store = store.clone();
     let identity = blocking(move || store.authenticate_token(&secret)).await?;
     token_of(identity, "the API token is unknown or revoked")
