@@ -262,12 +262,6 @@ fn is_statement_timeout(e: &StoreError) -> bool {
     }
 }
 
-/// One write transaction. On SQLite it starts with `BEGIN IMMEDIATE`: a
-/// deferred transaction begins as a reader and, when it first writes while
-/// another connection (another process, or `dialogdesk seed` beside
-/// `serve`) holds the write lock, SQLite answers `SQLITE_BUSY` at once
-/// instead of waiting out the busy timeout (waiting could deadlock). Taking
-/// the write lock up front makes every writer wait its turn instead.
 /// How PostgreSQL plans a write transaction's prepared statements.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Plans {
@@ -281,6 +275,14 @@ pub(crate) enum Plans {
     Generic,
 }
 
+/// One write transaction. On SQLite it starts with `BEGIN IMMEDIATE`: a
+/// deferred transaction begins as a reader and, when it first writes while
+/// another connection (another process, or `dialogdesk seed` beside
+/// `serve`) holds the write lock, SQLite answers `SQLITE_BUSY` at once
+/// instead of waiting out the busy timeout (waiting could deadlock). Taking
+/// the write lock up front makes every writer wait its turn instead.
+/// On PostgreSQL it starts with the write turn (`live::begin_write_turn_sql`)
+/// and, for `Plans::Generic`, the plan setting, in one round trip.
 fn write_transaction<T>(
     conn: &mut DbConnection,
     plans: Plans,
