@@ -723,15 +723,17 @@ impl QueryFragment<Pg> for KnownQuery<'_> {
         out.push_bind_param::<Array<Nullable<Text>>, _>(&self.message_keys)?;
         out.push_sql(
             ")) \
-             SELECT d.*, ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = d.id) \
-             AS tag_ids, NULL::bigint AS message_id, NULL::bigint AS message_channel, \
+             SELECT found.*, \
+             ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = found.id) AS tag_ids \
+             FROM (\
+             SELECT d.*, NULL::bigint AS message_id, NULL::bigint AS message_channel, \
              NULL::text AS message_key \
              FROM dialogs d JOIN v ON d.channel_id = v.channel_id AND d.client_external_id = v.chat \
              UNION ALL \
-             SELECT d.*, ARRAY(SELECT t.tag_id FROM dialog_tags t WHERE t.dialog_id = d.id), \
-             m.id, m.channel_id, m.external_id \
+             SELECT d.*, m.id, m.channel_id, m.external_id \
              FROM messages m JOIN v ON m.channel_id = v.channel_id AND m.external_id = v.message_key \
-             JOIN dialogs d ON d.id = m.dialog_id",
+             JOIN dialogs d ON d.id = m.dialog_id\
+             ) found",
         );
         Ok(())
     }

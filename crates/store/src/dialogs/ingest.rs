@@ -4,15 +4,15 @@
 //! for the disk: a few hundred a second however many connectors sent at
 //! once, since writes take their turn one at a time (see
 //! `live::take_write_turn`). Here every delivery is handed to one writer
-//! thread, which takes whatever has queued up (at most [`MAX_BATCH`];
-//! while fewer wait than its last batch held, it waits up to
-//! [`GATHER_WAIT`] for them) and writes it in one transaction, in rounds of deliveries that share no lead
-//! (see `inbound::deliver_round`: a round reads and writes with one
-//! statement per table); when a delivery fails (an unknown channel,
-//! a race on a new lead) the batch is written again with each delivery in a
-//! savepoint of its own, so the failed one rolls back alone and gets its
-//! own error while the others commit. Every caller is
-//! answered after the commit, so a 201 still means "on disk". With one
+//! thread, which takes whatever has queued up (at most [`MAX_BATCH`]; while
+//! fewer wait than its last batch held, it waits up to [`GATHER_WAIT`] for
+//! them) and writes it in one transaction, in rounds of deliveries that
+//! share no lead (see `inbound::deliver_round`: on PostgreSQL a round reads
+//! with one statement and writes its rows with one); when a delivery fails
+//! (an unknown channel, a race on a new lead) the batch is written again
+//! with each delivery in a savepoint of its own, so the failed one rolls
+//! back alone and gets its own error while the others commit. Every caller
+//! is answered after the commit, so a 201 still means "on disk". With one
 //! connector sending, a batch holds one delivery and nothing waits longer
 //! than before.
 
@@ -174,7 +174,7 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
         // batch carries them all instead of two (a batch costs a few round
         // trips whatever its size).
         let gather_until = Instant::now() + GATHER_WAIT;
-        while batch.len() < last_batch.min(MAX_BATCH) {
+        while batch.len() < last_batch {
             let left = gather_until.saturating_duration_since(Instant::now());
             match jobs.recv_timeout(left) {
                 Ok(job) => batch.push(job),
