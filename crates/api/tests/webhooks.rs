@@ -204,13 +204,24 @@ async fn every_event_type_arrives_signed_and_in_order(app: TestApp) {
         by_type("message.delivery_updated")[0]["delivery"]["status"],
         "delivered"
     );
-    // The log has one successful attempt per event.
-    let log = app
-        .get(
-            &format!("/api/v1/webhooks/{}/deliveries?limit=200", hook["id"]),
-            &app.admin,
-        )
-        .await;
+    // The log has one successful attempt per event. An attempt is logged
+    // after the receiver has answered, so the log may trail what the
+    // receiver saw by a moment: read it until it holds as many (or WAIT
+    // passes, and the assertion below says what is missing).
+    let deadline = std::time::Instant::now() + WAIT;
+    let log = loop {
+        let log = app
+            .get(
+                &format!("/api/v1/webhooks/{}/deliveries?limit=200", hook["id"]),
+                &app.admin,
+            )
+            .await;
+        let logged = log["items"].as_array().map_or(0, Vec::len);
+        if logged >= received.len() || std::time::Instant::now() >= deadline {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let attempts = log["items"].as_array().unwrap();
     assert_eq!(attempts.len(), received.len(), "{log}");
     assert!(attempts
