@@ -109,6 +109,14 @@ impl Batch {
         Ok(())
     }
 
+    /// The events as (kind, dialog, payload), in the order added (for a
+    /// caller that writes them with its own statement).
+    pub fn events(&self) -> impl Iterator<Item = (&'static str, Option<i64>, &str)> {
+        self.rows
+            .iter()
+            .map(|(kind, dialog, payload)| (*kind, *dialog, payload.as_str()))
+    }
+
     /// The events' rows, in the order added (for a caller that writes them
     /// with its own statements).
     pub fn rows(&self) -> Vec<EventRow<'_>> {

@@ -6,6 +6,7 @@
 //! timeline, counters) in the caller's transaction.
 
 mod apply;
+mod batch_statement;
 mod bot;
 mod delivery;
 pub mod facets;

@@ -1,5 +1,5 @@
 //! The rows that changes of dialogs write, gathered in memory and written
-//! together: one statement per table, however many changes.
+//! together, however many changes.
 //!
 //! A change used to write as it went: a dozen statements, each a round
 //! trip, and an `UPDATE` of the dialog that diesel parses and plans anew
@@ -7,13 +7,17 @@
 //! statements. Now a change is decided first (`Decided`, in `apply.rs`),
 //! its ids are reserved with those of every other change of the batch
 //! ([`Ids`]), and its rows are staged here; [`Writes::write`] sends them
-//! as one multi-row statement per table. A single change (a reply, a
+//! at once: on PostgreSQL as one statement of fixed text
+//! ([`BatchStatement`]), on SQLite as one multi-row statement per table.
+//! A single change (a reply, a
 //! settings save) goes the same way with a batch of one, so there is one
 //! write path and nothing to keep in step.
 
+use super::batch_statement::{BatchRows, BatchStatement};
 use super::facets::counted_under;
 use crate::error::StoreResult;
 use crate::schema::*;
+use crate::time::{now, to_db};
 use crate::webhooks::outbox::Outbox;
 use crate::{live, rollups, DbConnection};
 use chrono::NaiveDateTime;
@@ -21,8 +25,8 @@ use dialogdesk_domain::machine::DialogState;
 use dialogdesk_domain::{ChannelId, Status};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Text};
 use std::collections::{BTreeMap, VecDeque};
 
 /// How many new rows of each table a batch of changes writes.
@@ -81,23 +85,26 @@ impl Ids {
             ("clients", wanted.clients),
             ("dialogs", wanted.dialogs),
         ];
-        let pg = matches!(conn, DbConnection::Pg(_));
-        let parts: Vec<String> = tables
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(table, n)| {
-                if pg {
-                    format!("SELECT '{table}' AS tbl, nextval('{table}_id_seq') AS id FROM generate_series(1, {n})")
-                } else {
-                    format!("SELECT '{table}' AS tbl, COALESCE(MAX(id), 0) AS id FROM {table}")
-                }
-            })
-            .collect();
         let mut ids = Ids::default();
-        if parts.is_empty() {
+        if tables.iter().all(|(_, n)| *n == 0) {
             return Ok(ids);
         }
-        let mut rows: Vec<ReservedId> = diesel::sql_query(parts.join(" UNION ALL ")).load(conn)?;
+        let pg = matches!(conn, DbConnection::Pg(_));
+        let mut rows: Vec<ReservedId> = match conn {
+            DbConnection::Pg(pg) => {
+                ReserveOnPg(tables.map(|(table, n)| (table, n as i64))).load(pg)?
+            }
+            DbConnection::Sqlite(sqlite) => {
+                let parts: Vec<String> = tables
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(table, _)| {
+                        format!("SELECT '{table}' AS tbl, COALESCE(MAX(id), 0) AS id FROM {table}")
+                    })
+                    .collect();
+                diesel::sql_query(parts.join(" UNION ALL ")).load(sqlite)?
+            }
+        };
         rows.sort_by_key(|r| r.id);
         for row in rows {
             let (queue, n) = match row.tbl.as_str() {
@@ -141,6 +148,40 @@ impl Ids {
         Self::next(&mut self.dialogs, "dialog")
     }
 }
+
+/// PostgreSQL's reservation: `nextval` of each table's sequence, as many
+/// times as wanted. The counts are parameters, so the text depends only on
+/// which tables want ids (fifteen shapes at most) and is prepared once.
+struct ReserveOnPg([(&'static str, i64); 4]);
+
+impl QueryFragment<Pg> for ReserveOnPg {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let wanted = self.0.iter().filter(|(_, n)| *n > 0);
+        for (k, (table, n)) in wanted.enumerate() {
+            if k > 0 {
+                out.push_sql(" UNION ALL ");
+            }
+            out.push_sql(&format!(
+                "SELECT '{table}' AS tbl, nextval('{table}_id_seq') AS id FROM generate_series(1, "
+            ));
+            out.push_bind_param::<BigInt, _>(n)?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for ReserveOnPg {
+    // Cached by its text.
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for ReserveOnPg {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl RunQueryDsl<diesel::PgConnection> for ReserveOnPg {}
 
 /// A new lead's client.
 #[derive(Insertable)]
@@ -232,28 +273,6 @@ pub struct DialogUpdate {
     pub last_message_text: Option<String>,
     pub awaiting_reply_since: Option<NaiveDateTime>,
 }
-
-/// The columns [`DialogUpdate`] sets, with their PostgreSQL types (the
-/// values of a multi-row `VALUES` need them).
-const UPDATED_COLUMNS: [(&str, &str); 17] = [
-    ("id", "bigint"),
-    ("status", "text"),
-    ("flow_id", "bigint"),
-    ("step_id", "bigint"),
-    ("assignee_id", "bigint"),
-    ("message_count", "bigint"),
-    ("finished_at", "timestamp"),
-    ("finished_by", "bigint"),
-    ("finished_by_name", "text"),
-    ("status_reason", "text"),
-    ("version", "bigint"),
-    ("updated_at", "timestamp"),
-    ("last_message_at", "timestamp"),
-    ("last_message_author", "text"),
-    ("last_message_kind", "text"),
-    ("last_message_text", "text"),
-    ("awaiting_reply_since", "timestamp"),
-];
 
 /// Everything a batch of changes writes.
 pub struct Writes {
@@ -375,7 +394,7 @@ impl Writes {
     }
 
     /// Writes it all, in the caller's transaction: on PostgreSQL as one
-    /// statement (see [`OneStatement`]), on SQLite one statement per table
+    /// statement (see [`BatchStatement`]), on SQLite one statement per table
     /// (in the order their foreign keys need).
     pub fn write(mut self, conn: &mut DbConnection) -> StoreResult<()> {
         // A dialog this batch creates is inserted as its changes left it:
@@ -405,10 +424,10 @@ impl Writes {
             )
             .execute(conn)?;
         }
-        for (operator, sent_at, response_seconds) in self.replies {
+        for &(operator, sent_at, response_seconds) in &self.replies {
             rollups::add_reply(conn, operator, sent_at, response_seconds)?;
         }
-        for (operator, at) in self.assignments {
+        for &(operator, at) in &self.assignments {
             rollups::add_assignment(conn, operator, at)?;
         }
         self.outbox.write(conn)?;
@@ -417,166 +436,121 @@ impl Writes {
                 .add(live::kind::COUNTS_CHANGED, None, &serde_json::json!({}))?;
         }
 
-        let tags_added: Vec<_> = self
-            .tags_added
-            .iter()
-            .map(|&(dialog, tag)| {
-                (
-                    dialog_tags::dialog_id.eq(dialog),
-                    dialog_tags::tag_id.eq(tag),
-                )
-            })
-            .collect();
-        let facets = facet_rows(&self.facets);
-        let live = self.live.rows();
-        let mut sink = Sink::on(conn);
-        if !self.clients.is_empty() {
-            send!(
-                sink,
-                diesel::insert_into(clients::table).values(&self.clients)
-            );
-        }
-        if !self.new_dialogs.is_empty() {
-            send!(
-                sink,
-                diesel::insert_into(dialogs::table).values(&self.new_dialogs)
-            );
-        }
-        if !self.messages.is_empty() {
-            send!(
-                sink,
-                diesel::insert_into(messages::table).values(&self.messages)
-            );
-        }
-        match &mut sink {
-            Sink::Pg(_, parts) if updates.len() > 1 => {
-                parts.push(Box::new(DialogUpdates(&updates)))
-            }
-            _ => {
-                for row in &updates {
-                    send!(sink, diesel::update(dialogs::table.find(row.id)).set(row));
+        match conn {
+            DbConnection::Pg(pg) => {
+                let at = to_db(now());
+                let statement = BatchStatement::new(BatchRows {
+                    clients: &self.clients,
+                    new_dialogs: &self.new_dialogs,
+                    messages: &self.messages,
+                    updates: &updates,
+                    tags_added: &self.tags_added,
+                    timeline: &self.timeline,
+                    statuses: self
+                        .statuses
+                        .iter()
+                        .filter(|(_, delta)| **delta != 0)
+                        .map(|(status, delta)| (status.as_str(), *delta))
+                        .collect(),
+                    facets: self
+                        .facets
+                        .iter()
+                        .filter(|(_, delta)| **delta != 0)
+                        .map(|((facet, id, status), delta)| (*facet, *id, status.as_str(), *delta))
+                        .collect(),
+                    live: self
+                        .live
+                        .events()
+                        .map(|(kind, dialog, payload)| (kind, dialog, payload, at))
+                        .collect(),
+                });
+                if !statement.is_empty() {
+                    statement.execute(pg)?;
                 }
             }
+            DbConnection::Sqlite(sqlite) => self.write_each(sqlite, &updates)?,
         }
-        if !tags_added.is_empty() {
-            send!(
-                sink,
-                diesel::insert_into(dialog_tags::table).values(&tags_added)
-            );
+        Ok(())
+    }
+
+    /// SQLite's way: one statement per table, in the order their foreign
+    /// keys need. It is in the process, so a statement costs no round trip.
+    fn write_each(
+        &self,
+        conn: &mut diesel::SqliteConnection,
+        updates: &[DialogUpdate],
+    ) -> StoreResult<()> {
+        if !self.clients.is_empty() {
+            diesel::insert_into(clients::table)
+                .values(&self.clients)
+                .execute(conn)?;
+        }
+        if !self.new_dialogs.is_empty() {
+            diesel::insert_into(dialogs::table)
+                .values(&self.new_dialogs)
+                .execute(conn)?;
+        }
+        if !self.messages.is_empty() {
+            diesel::insert_into(messages::table)
+                .values(&self.messages)
+                .execute(conn)?;
+        }
+        for row in updates {
+            diesel::update(dialogs::table.find(row.id))
+                .set(row)
+                .execute(conn)?;
+        }
+        if !self.tags_added.is_empty() {
+            let rows: Vec<_> = self
+                .tags_added
+                .iter()
+                .map(|&(dialog, tag)| {
+                    (
+                        dialog_tags::dialog_id.eq(dialog),
+                        dialog_tags::tag_id.eq(tag),
+                    )
+                })
+                .collect();
+            diesel::insert_into(dialog_tags::table)
+                .values(&rows)
+                .execute(conn)?;
         }
         if !self.timeline.is_empty() {
-            send!(
-                sink,
-                diesel::insert_into(events::table).values(&self.timeline)
-            );
+            diesel::insert_into(events::table)
+                .values(&self.timeline)
+                .execute(conn)?;
         }
         for (status, delta) in self.statuses.iter().filter(|(_, d)| **d != 0) {
-            send!(
-                sink,
-                diesel::update(status_counters::table.find(status.as_str()))
-                    .set(status_counters::count.eq(status_counters::count + *delta))
-            );
+            diesel::update(status_counters::table.find(status.as_str()))
+                .set(status_counters::count.eq(status_counters::count + *delta))
+                .execute(conn)?;
         }
+        let facets = facet_rows(&self.facets);
         if !facets.is_empty() {
             use diesel::upsert::excluded;
-            send!(
-                sink,
-                diesel::insert_into(facet_counters::table)
-                    .values(&facets)
-                    .on_conflict((
-                        facet_counters::facet,
-                        facet_counters::facet_id,
-                        facet_counters::status
-                    ))
-                    .do_update()
-                    .set(
-                        facet_counters::count
-                            .eq(facet_counters::count + excluded(facet_counters::count))
-                    )
-            );
+            diesel::insert_into(facet_counters::table)
+                .values(&facets)
+                .on_conflict((
+                    facet_counters::facet,
+                    facet_counters::facet_id,
+                    facet_counters::status,
+                ))
+                .do_update()
+                .set(
+                    facet_counters::count
+                        .eq(facet_counters::count + excluded(facet_counters::count)),
+                )
+                .execute(conn)?;
         }
+        let live = self.live.rows();
         if !live.is_empty() {
-            send!(sink, diesel::insert_into(live_events::table).values(&live));
-        }
-        sink.finish()
-    }
-}
-
-/// Where [`Writes::write`] sends its statements. SQLite runs each at once:
-/// it is in the process, a statement costs no round trip. PostgreSQL
-/// gathers them into one statement, sent at the end: a batch's writes were
-/// about eight round trips, each a wake-up of both processes.
-enum Sink<'c, 'q> {
-    Sqlite(&'c mut diesel::SqliteConnection),
-    Pg(
-        &'c mut diesel::PgConnection,
-        Vec<Box<dyn QueryFragment<Pg> + 'q>>,
-    ),
-}
-
-impl<'c> Sink<'c, '_> {
-    fn on(conn: &'c mut DbConnection) -> Self {
-        match conn {
-            DbConnection::Pg(pg) => Sink::Pg(pg, Vec::new()),
-            DbConnection::Sqlite(sqlite) => Sink::Sqlite(sqlite),
-        }
-    }
-
-    fn finish(self) -> StoreResult<()> {
-        if let Sink::Pg(pg, parts) = self {
-            if !parts.is_empty() {
-                OneStatement { parts }.execute(pg)?;
-            }
+            diesel::insert_into(live_events::table)
+                .values(&live)
+                .execute(conn)?;
         }
         Ok(())
     }
 }
-
-/// Runs a statement on SQLite, or adds it to PostgreSQL's one statement.
-macro_rules! send {
-    ($sink:expr, $statement:expr) => {
-        match &mut $sink {
-            Sink::Sqlite(c) => {
-                $statement.execute(&mut **c)?;
-            }
-            Sink::Pg(_, parts) => parts.push(Box::new($statement)),
-        }
-    };
-}
-use send;
-
-/// Data-modifying statements as one PostgreSQL statement:
-/// `WITH w0 AS (INSERT …), w1 AS (UPDATE …), … SELECT 1`. PostgreSQL runs
-/// every part exactly once, on one snapshot (so no part may touch a row
-/// another part writes: each table has one part, or parts on distinct rows,
-/// and what would break this is written before, see [`Writes::write`]),
-/// and checks foreign keys at the end of the statement, so a message may
-/// name the dialog a sibling part inserts.
-struct OneStatement<'q> {
-    parts: Vec<Box<dyn QueryFragment<Pg> + 'q>>,
-}
-
-impl QueryFragment<Pg> for OneStatement<'_> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        // Its shape changes with the batch: not worth a prepared statement.
-        out.unsafe_to_cache_prepared();
-        for (n, part) in self.parts.iter().enumerate() {
-            out.push_sql(if n == 0 { "WITH " } else { ", " });
-            out.push_sql(&format!("w{n} AS ("));
-            part.walk_ast(out.reborrow())?;
-            out.push_sql(")");
-        }
-        out.push_sql(" SELECT 1");
-        Ok(())
-    }
-}
-
-impl QueryId for OneStatement<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl RunQueryDsl<diesel::PgConnection> for OneStatement<'_> {}
 
 /// A facet counter's delta, as inserted.
 type FacetRow = (
@@ -601,62 +575,4 @@ fn facet_rows(deltas: &BTreeMap<(&'static str, i64, Status), i64>) -> Vec<FacetR
             )
         })
         .collect()
-}
-
-/// Two dialog rows or more, updated in one `UPDATE … FROM (VALUES …)`
-/// (PostgreSQL; one row, and every row on SQLite, goes by the plain
-/// `UPDATE`, which is parsed and planned faster). Its parameters are
-/// numbered by diesel, as a part of [`OneStatement`] needs.
-struct DialogUpdates<'a>(&'a [DialogUpdate]);
-
-impl QueryFragment<Pg> for DialogUpdates<'_> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.unsafe_to_cache_prepared();
-        let names: Vec<&str> = UPDATED_COLUMNS.iter().map(|(name, _)| *name).collect();
-        out.push_sql(&format!("WITH v ({}) AS (VALUES ", names.join(", ")));
-        for (n, row) in self.0.iter().enumerate() {
-            out.push_sql(if n == 0 { "(" } else { ", (" });
-            let mut types = UPDATED_COLUMNS.iter().map(|(_, ty)| *ty);
-            // Each value as `CAST($n AS type)`: a `VALUES` list needs its
-            // types, in the order of UPDATED_COLUMNS.
-            macro_rules! value {
-                ($ty:ty, $value:expr) => {
-                    if types.len() < UPDATED_COLUMNS.len() {
-                        out.push_sql(", ");
-                    }
-                    let sql_type = types.next().unwrap_or("text");
-                    out.push_sql("CAST(");
-                    out.push_bind_param::<$ty, _>($value)?;
-                    out.push_sql(&format!(" AS {sql_type})"));
-                };
-            }
-            value!(BigInt, &row.id);
-            value!(Text, &row.status);
-            value!(Nullable<BigInt>, &row.flow_id);
-            value!(Nullable<BigInt>, &row.step_id);
-            value!(Nullable<BigInt>, &row.assignee_id);
-            value!(BigInt, &row.message_count);
-            value!(Nullable<Timestamp>, &row.finished_at);
-            value!(Nullable<BigInt>, &row.finished_by);
-            value!(Text, &row.finished_by_name);
-            value!(Nullable<Text>, &row.status_reason);
-            value!(BigInt, &row.version);
-            value!(Timestamp, &row.updated_at);
-            value!(Timestamp, &row.last_message_at);
-            value!(Nullable<Text>, &row.last_message_author);
-            value!(Nullable<Text>, &row.last_message_kind);
-            value!(Nullable<Text>, &row.last_message_text);
-            value!(Nullable<Timestamp>, &row.awaiting_reply_since);
-            out.push_sql(")");
-        }
-        let set: Vec<String> = names[1..]
-            .iter()
-            .map(|name| format!("{name} = v.{name}"))
-            .collect();
-        out.push_sql(&format!(
-            ") UPDATE dialogs SET {} FROM v WHERE dialogs.id = v.id",
-            set.join(", ")
-        ));
-        Ok(())
-    }
 }

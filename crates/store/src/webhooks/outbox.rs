@@ -97,13 +97,14 @@ impl Outbox {
         Ok(())
     }
 
-    /// Writes the events and their deliveries, in the order added.
-    pub fn write(self, conn: &mut DbConnection) -> StoreResult<()> {
+    /// Writes the events and their deliveries, in the order added (and
+    /// forgets them).
+    pub fn write(&mut self, conn: &mut DbConnection) -> StoreResult<()> {
         if self.events.is_empty() {
             return Ok(());
         }
         let at = to_db(now());
-        for event in self.events {
+        for event in std::mem::take(&mut self.events) {
             let dialog = event.dialog_id.map(|d| d.0);
             let event_id: i64 = diesel::insert_into(webhook_events::table)
                 .values((
