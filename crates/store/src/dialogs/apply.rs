@@ -3,7 +3,7 @@
 //! staged in a `Writes` with any other changes of its batch.
 
 use super::dialog_state;
-use super::writes::{DialogUpdate, Ids, IdsWanted, MessageRow, TimelineRow, Writes};
+use super::writes::{DialogUpdate, Ids, IdsWanted, MessageRow, Opened, TimelineRow, Writes};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
@@ -65,8 +65,11 @@ pub fn apply_event(
     // (`live::take_write_turn`), so nothing changes the dialog meanwhile.
     let (row, before) = dialog_state(conn, dialog_id)?;
     let decided = Decided::new(conn, row, before, event.clone(), message.cloned())?;
-    let mut ids = Ids::reserve(conn, decided.ids_wanted())?;
-    let mut writes = Writes::open(conn)?;
+    let Opened {
+        mut writes,
+        mut ids,
+        ..
+    } = Writes::open(conn, decided.ids_wanted(), &[])?;
     let applied = decided.stage(&mut writes, &mut ids)?;
     writes.write(conn)?;
     Ok(applied)

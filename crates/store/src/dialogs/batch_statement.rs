@@ -104,10 +104,7 @@ impl Part<'_> {
 }
 
 /// The columns of a dialog row's change, in the order of `updated!`.
-fn dialog_state_columns<'a>(
-    rows: impl Iterator<Item = &'a DialogUpdate> + Clone,
-) -> Vec<Column<'a>> {
-    let r = rows;
+fn dialog_state_columns<'a>(r: impl Iterator<Item = &'a DialogUpdate> + Clone) -> Vec<Column<'a>> {
     vec![
         Column::Int(r.clone().map(|d| d.id).collect()),
         Column::Text(r.clone().map(|d| d.status).collect()),

@@ -1,7 +1,7 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::writes::{DialogUpdate, Ids, IdsWanted, NewClientRow, NewDialogRow, Writes};
+use super::writes::{DialogUpdate, IdsWanted, NewClientRow, NewDialogRow, Opened, Writes};
 use super::{Decided, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
@@ -140,17 +140,18 @@ pub fn insert_dialog(
     external_id: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> StoreResult<DialogId> {
-    let channel_name = channel_names(conn, &[channel_id.0])?
+    let wanted = IdsWanted {
+        dialogs: 1,
+        ..IdsWanted::default()
+    };
+    let Opened {
+        mut writes,
+        mut ids,
+        mut channel_names,
+    } = Writes::open(conn, wanted, &[channel_id.0])?;
+    let channel_name = channel_names
         .remove(&channel_id.0)
         .ok_or_else(|| StoreError::not_found("channel", channel_id.0))?;
-    let mut ids = Ids::reserve(
-        conn,
-        IdsWanted {
-            dialogs: 1,
-            ..IdsWanted::default()
-        },
-    )?;
-    let mut writes = Writes::open(conn)?;
     let row = start_row(ids.dialog()?, client, channel_id, external_id, at);
     stage_new_dialog(&mut writes, &row, client, channel_name);
     writes.write(conn)?;
@@ -230,19 +231,6 @@ fn stage_new_dialog(
         },
         &DialogState::new(),
     );
-}
-
-/// The names of these channels (the unknown ones left out).
-fn channel_names(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> StoreResult<std::collections::HashMap<i64, String>> {
-    Ok(channels::table
-        .filter(channels::id.eq_any(ids))
-        .select((channels::id, channels::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect())
 }
 
 /// The client of a dialog that was there already, as the dialog keeps it.
@@ -354,16 +342,19 @@ enum Planned {
     Repeat(InboundOutcome),
     Change {
         one: Box<Decided>,
-        new: Option<(String, Option<ClientNames>)>,
+        /// A new lead's: its channel, and its client when known by phone.
+        new: Option<(i64, Option<ClientNames>)>,
     },
 }
 
 /// Deliveries written together, in the caller's transaction. No two of
 /// them share a lead or a channel message id (`ingest` splits a batch into
 /// such rounds), so each is decided on the database as the round found it
-/// and every row waits for the end of the round: a round of sixteen
-/// deliveries reads with four queries and writes with about ten, where one
-/// delivery at a time took a dozen statements each.
+/// and every row waits for the end of the round. On PostgreSQL a round of
+/// any size is three statements: one read ([`KnownQuery`]), one that opens
+/// its writes (ids, channel names, webhook subscriptions: `Writes::open`)
+/// and one write (`Writes::write`), where one delivery at a time took a
+/// dozen statements each.
 ///
 /// New clients and dialogs take their ids in the order the deliveries came,
 /// as they would one at a time. The first delivery that fails fails the
@@ -423,19 +414,6 @@ pub(super) fn deliver_round(
             Target::New { client }
         });
     }
-    // The channels' names, for new dialogs only (a round of known leads
-    // skips the query).
-    let new_on: Vec<i64> = round
-        .iter()
-        .zip(&targets)
-        .filter(|(_, t)| matches!(t, Target::New { .. }))
-        .map(|(d, _)| d.channel_id.0)
-        .collect();
-    let channel_names = if new_on.is_empty() {
-        HashMap::new()
-    } else {
-        channel_names(conn, &new_on)?
-    };
     // The rows the lookups did not bring: repeats' dialogs (for their
     // status) and dialogs of leads known by phone.
     let missing: Vec<i64> = targets
@@ -492,12 +470,8 @@ pub(super) fn deliver_round(
                 None,
             ),
             Target::New { client } => {
-                let channel = inbound.channel_id.0;
-                let channel_name = channel_names
-                    .get(&channel)
-                    .cloned()
-                    .ok_or_else(|| StoreError::not_found("channel", channel))?;
-                // Its ids are given once reserved, below.
+                // Its ids (and its channel's name) are given once the batch
+                // is opened, below.
                 wanted.clients += usize::from(client.is_none());
                 wanted.dialogs += 1;
                 let row = start_row(
@@ -507,7 +481,7 @@ pub(super) fn deliver_round(
                     inbound.client.external_id.as_deref(),
                     at,
                 );
-                (row, Some((channel_name, client)))
+                (row, Some((inbound.channel_id.0, client)))
             }
         };
         let state = row.state(tags.remove(&row.id).unwrap_or_default())?;
@@ -524,8 +498,22 @@ pub(super) fn deliver_round(
             new,
         });
     }
-    let mut ids = Ids::reserve(conn, wanted)?;
-    let mut writes = Writes::open(conn)?;
+    // The channels' names, for new dialogs only.
+    let new_on: Vec<i64> = planned
+        .iter()
+        .filter_map(|plan| match plan {
+            Planned::Change {
+                new: Some((channel, _)),
+                ..
+            } => Some(*channel),
+            _ => None,
+        })
+        .collect();
+    let Opened {
+        mut writes,
+        mut ids,
+        channel_names,
+    } = Writes::open(conn, wanted, &new_on)?;
     let mut outcomes = Vec::with_capacity(round.len());
     for (inbound, plan) in round.iter().zip(planned) {
         let (mut one, new) = match plan {
@@ -536,7 +524,11 @@ pub(super) fn deliver_round(
             Planned::Change { one, new } => (*one, new),
         };
         let created = new.is_some();
-        if let Some((channel_name, known)) = new {
+        if let Some((channel, known)) = new {
+            let channel_name = channel_names
+                .get(&channel)
+                .cloned()
+                .ok_or_else(|| StoreError::not_found("channel", channel))?;
             let client = match known {
                 Some(client) => client,
                 None => {

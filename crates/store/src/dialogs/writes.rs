@@ -4,14 +4,14 @@
 //! A change used to write as it went: a dozen statements, each a round
 //! trip, and an `UPDATE` of the dialog that diesel parses and plans anew
 //! every time. An inbound batch of sixteen deliveries was then two hundred
-//! statements. Now a change is decided first (`Decided`, in `apply.rs`),
-//! its ids are reserved with those of every other change of the batch
-//! ([`Ids`]), and its rows are staged here; [`Writes::write`] sends them
-//! at once: on PostgreSQL as one statement of fixed text
-//! ([`BatchStatement`]), on SQLite as one multi-row statement per table.
-//! A single change (a reply, a
-//! settings save) goes the same way with a batch of one, so there is one
-//! write path and nothing to keep in step.
+//! statements. Now a change is decided first (`Decided`, in `apply.rs`);
+//! [`Writes::open`] then reserves its ids with those of every other change
+//! of the batch ([`Ids`]) and reads what staging needs, its rows are staged
+//! here, and [`Writes::write`] sends them at once: on PostgreSQL as one
+//! statement prepared per shape ([`BatchStatement`]), on SQLite as one
+//! multi-row statement per table. A single change (a reply, a settings
+//! save) goes the same way with a batch of one, so there is one write path
+//! and nothing to keep in step.
 
 use super::batch_statement::{BatchRows, BatchStatement};
 use super::facets::counted_under;
@@ -26,8 +26,8 @@ use dialogdesk_domain::{ChannelId, Status};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Text};
-use std::collections::{BTreeMap, VecDeque};
+use diesel::sql_types::{Array, BigInt, Nullable, Text};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many new rows of each table a batch of changes writes.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,23 @@ pub struct Ids {
     dialogs: VecDeque<i64>,
 }
 
-/// One reserved id, as the reserving query returns it.
+/// A row of the PostgreSQL opener ([`OpenOnPg`]): a reserved id (`tbl`
+/// names its table), a channel's name (`tbl` = 'channel', `detail` = the
+/// name) or an enabled webhook subscription (`tbl` = 'webhook',
+/// `channel_id`, `detail` = its events).
+#[derive(QueryableByName)]
+struct OpenedRow {
+    #[diesel(sql_type = Text)]
+    tbl: String,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    channel_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    detail: Option<String>,
+}
+
+/// A reserved id, as SQLite's reserving query returns it.
 #[derive(QueryableByName)]
 struct ReservedId {
     #[diesel(sql_type = Text)]
@@ -76,36 +92,54 @@ struct ReservedId {
     id: i64,
 }
 
+/// The tables whose ids a batch reserves, with how many it wants.
+fn tables_wanted(wanted: IdsWanted) -> [(&'static str, usize); 4] {
+    [
+        ("messages", wanted.messages),
+        ("events", wanted.events),
+        ("clients", wanted.clients),
+        ("dialogs", wanted.dialogs),
+    ]
+}
+
 impl Ids {
-    /// Reserves `wanted` ids, in one query.
-    pub fn reserve(conn: &mut DbConnection, wanted: IdsWanted) -> StoreResult<Ids> {
-        let tables = [
-            ("messages", wanted.messages),
-            ("events", wanted.events),
-            ("clients", wanted.clients),
-            ("dialogs", wanted.dialogs),
-        ];
+    /// Ids from PostgreSQL's sequences, as [`OpenOnPg`] returned them (in
+    /// increasing order within each table).
+    fn from_sequences<'r>(rows: impl Iterator<Item = &'r OpenedRow>) -> Ids {
         let mut ids = Ids::default();
-        if tables.iter().all(|(_, n)| *n == 0) {
+        let mut rows: Vec<&OpenedRow> = rows.collect();
+        rows.sort_by_key(|r| r.id);
+        for row in rows {
+            match row.tbl.as_str() {
+                "messages" => ids.messages.push_back(row.id),
+                "events" => ids.events.push_back(row.id),
+                "clients" => ids.clients.push_back(row.id),
+                "dialogs" => ids.dialogs.push_back(row.id),
+                _ => {}
+            }
+        }
+        ids
+    }
+
+    /// Reserves `wanted` ids on SQLite, in one query: the ids after each
+    /// table's largest.
+    fn reserve_on_sqlite(
+        conn: &mut diesel::SqliteConnection,
+        wanted: IdsWanted,
+    ) -> StoreResult<Ids> {
+        let tables = tables_wanted(wanted);
+        let mut ids = Ids::default();
+        let parts: Vec<String> = tables
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(table, _)| {
+                format!("SELECT '{table}' AS tbl, COALESCE(MAX(id), 0) AS id FROM {table}")
+            })
+            .collect();
+        if parts.is_empty() {
             return Ok(ids);
         }
-        let pg = matches!(conn, DbConnection::Pg(_));
-        let mut rows: Vec<ReservedId> = match conn {
-            DbConnection::Pg(pg) => {
-                ReserveOnPg(tables.map(|(table, n)| (table, n as i64))).load(pg)?
-            }
-            DbConnection::Sqlite(sqlite) => {
-                let parts: Vec<String> = tables
-                    .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(table, _)| {
-                        format!("SELECT '{table}' AS tbl, COALESCE(MAX(id), 0) AS id FROM {table}")
-                    })
-                    .collect();
-                diesel::sql_query(parts.join(" UNION ALL ")).load(sqlite)?
-            }
-        };
-        rows.sort_by_key(|r| r.id);
+        let rows: Vec<ReservedId> = diesel::sql_query(parts.join(" UNION ALL ")).load(conn)?;
         for row in rows {
             let (queue, n) = match row.tbl.as_str() {
                 "messages" => (&mut ids.messages, wanted.messages),
@@ -113,11 +147,7 @@ impl Ids {
                 "clients" => (&mut ids.clients, wanted.clients),
                 _ => (&mut ids.dialogs, wanted.dialogs),
             };
-            if pg {
-                queue.push_back(row.id);
-            } else {
-                queue.extend((1..=n as i64).map(|k| row.id + k));
-            }
+            queue.extend((1..=n as i64).map(|k| row.id + k));
         }
         Ok(ids)
     }
@@ -149,39 +179,71 @@ impl Ids {
     }
 }
 
-/// PostgreSQL's reservation: `nextval` of each table's sequence, as many
-/// times as wanted. The counts are parameters, so the text depends only on
-/// which tables want ids (fifteen shapes at most) and is prepared once.
-struct ReserveOnPg([(&'static str, i64); 4]);
+/// PostgreSQL's opener of a batch, one statement: `nextval` of each
+/// table's sequence as many times as wanted, the names of the channels
+/// new dialogs go on, and the enabled webhook subscriptions. The counts and
+/// channels are parameters, so the text depends only on which tables want
+/// ids and whether channels are asked for (32 shapes at most), and it is
+/// prepared once.
+///
+/// When a channel asked for does not exist, no id is drawn: the batch
+/// fails (`NotFound`) and is written again delivery by delivery, and a
+/// sequence value once drawn is gone, so the ids would no longer be the
+/// ones the same deliveries get one at a time.
+struct OpenOnPg {
+    wanted: [(&'static str, i64); 4],
+    /// Distinct.
+    channels: Vec<i64>,
+}
 
-impl QueryFragment<Pg> for ReserveOnPg {
+impl QueryFragment<Pg> for OpenOnPg {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        let wanted = self.0.iter().filter(|(_, n)| *n > 0);
-        for (k, (table, n)) in wanted.enumerate() {
-            if k > 0 {
-                out.push_sql(" UNION ALL ");
-            }
+        let asks_channels = !self.channels.is_empty();
+        if asks_channels {
+            out.push_sql("WITH asked AS (SELECT id, name FROM channels WHERE id = ANY(");
+            out.push_bind_param::<Array<BigInt>, _>(&self.channels)?;
+            out.push_sql(")) ");
+        }
+        for (table, n) in self.wanted.iter().filter(|(_, n)| *n > 0) {
             out.push_sql(&format!(
-                "SELECT '{table}' AS tbl, nextval('{table}_id_seq') AS id FROM generate_series(1, "
+                "SELECT '{table}' AS tbl, nextval('{table}_id_seq') AS id, \
+                 NULL::bigint AS channel_id, NULL::text AS detail \
+                 FROM generate_series(1, "
             ));
             out.push_bind_param::<BigInt, _>(n)?;
             out.push_sql(")");
+            if asks_channels {
+                out.push_sql(" WHERE (SELECT count(*) FROM asked) = cardinality(");
+                out.push_bind_param::<Array<BigInt>, _>(&self.channels)?;
+                out.push_sql(")");
+            }
+            out.push_sql(" UNION ALL ");
         }
+        if asks_channels {
+            out.push_sql(
+                "SELECT 'channel' AS tbl, id, NULL::bigint AS channel_id, name AS detail \
+                 FROM asked UNION ALL ",
+            );
+        }
+        out.push_sql(
+            "SELECT 'webhook' AS tbl, id, channel_id, events AS detail \
+             FROM webhooks WHERE enabled",
+        );
         Ok(())
     }
 }
 
-impl QueryId for ReserveOnPg {
+impl QueryId for OpenOnPg {
     // Cached by its text.
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl Query for ReserveOnPg {
+impl Query for OpenOnPg {
     type SqlType = diesel::sql_types::Untyped;
 }
 
-impl RunQueryDsl<diesel::PgConnection> for ReserveOnPg {}
+impl RunQueryDsl<diesel::PgConnection> for OpenOnPg {}
 
 /// A new lead's client.
 #[derive(Insertable)]
@@ -294,10 +356,81 @@ pub struct Writes {
     pub outbox: Outbox,
 }
 
+/// A batch opened by [`Writes::open`].
+pub struct Opened {
+    /// Where its rows are staged.
+    pub writes: Writes,
+    /// The ids its new rows take.
+    pub ids: Ids,
+    /// The names of the channels asked for (the unknown ones left out).
+    pub channel_names: HashMap<i64, String>,
+}
+
 impl Writes {
-    /// An empty batch; reads which webhook subscriptions are enabled.
-    pub fn open(conn: &mut DbConnection) -> StoreResult<Writes> {
-        Ok(Writes {
+    /// Opens a batch of changes: reserves the `wanted` ids, reads which
+    /// webhook subscriptions are enabled, and the names of `channels` (those
+    /// new dialogs go on). On PostgreSQL in one round trip ([`OpenOnPg`]);
+    /// each was a round trip of its own.
+    pub fn open(
+        conn: &mut DbConnection,
+        wanted: IdsWanted,
+        channels: &[i64],
+    ) -> StoreResult<Opened> {
+        match conn {
+            DbConnection::Pg(pg) => {
+                let mut channels = channels.to_vec();
+                channels.sort_unstable();
+                channels.dedup();
+                let rows: Vec<OpenedRow> = OpenOnPg {
+                    wanted: tables_wanted(wanted).map(|(table, n)| (table, n as i64)),
+                    channels,
+                }
+                .load(pg)?;
+                let ids = Ids::from_sequences(rows.iter());
+                let mut channel_names = HashMap::new();
+                let mut subscriptions = Vec::new();
+                for row in rows {
+                    match (row.tbl.as_str(), row.detail) {
+                        ("channel", Some(name)) => {
+                            channel_names.insert(row.id, name);
+                        }
+                        ("webhook", Some(events)) => {
+                            subscriptions.push((row.id, row.channel_id, events))
+                        }
+                        _ => {}
+                    }
+                }
+                let outbox = Outbox::with_subscriptions(subscriptions, None, ChannelId(0));
+                Ok(Opened {
+                    writes: Writes::with_outbox(outbox),
+                    ids,
+                    channel_names,
+                })
+            }
+            DbConnection::Sqlite(sqlite) => {
+                let ids = Ids::reserve_on_sqlite(sqlite, wanted)?;
+                let channel_names = if channels.is_empty() {
+                    HashMap::new()
+                } else {
+                    channels::table
+                        .filter(channels::id.eq_any(channels))
+                        .select((channels::id, channels::name))
+                        .load::<(i64, String)>(sqlite)?
+                        .into_iter()
+                        .collect()
+                };
+                let outbox = Outbox::open(conn, None, ChannelId(0))?;
+                Ok(Opened {
+                    writes: Writes::with_outbox(outbox),
+                    ids,
+                    channel_names,
+                })
+            }
+        }
+    }
+
+    fn with_outbox(outbox: Outbox) -> Writes {
+        Writes {
             clients: Vec::new(),
             new_dialogs: Vec::new(),
             messages: Vec::new(),
@@ -311,8 +444,8 @@ impl Writes {
             assignments: Vec::new(),
             counts_changed: false,
             live: live::Batch::default(),
-            outbox: Outbox::open(conn, None, ChannelId(0))?,
-        })
+            outbox,
+        }
     }
 
     /// A new lead's client.

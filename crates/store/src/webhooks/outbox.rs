@@ -54,7 +54,17 @@ impl Outbox {
             .filter(webhooks::enabled.eq(true))
             .select((webhooks::id, webhooks::channel_id, webhooks::events))
             .load(conn)?;
-        Ok(Outbox {
+        Ok(Outbox::with_subscriptions(rows, dialog_id, channel))
+    }
+
+    /// [`Outbox::open`] with the enabled subscriptions read by the caller,
+    /// as (id, channel, events as stored).
+    pub fn with_subscriptions(
+        rows: Vec<(i64, Option<i64>, String)>,
+        dialog_id: Option<DialogId>,
+        channel: ChannelId,
+    ) -> Outbox {
+        Outbox {
             subscribers: rows
                 .into_iter()
                 .map(|(id, channel_id, events)| Subscriber {
@@ -65,7 +75,7 @@ impl Outbox {
                 .collect(),
             current: (dialog_id, channel),
             events: Vec::new(),
-        })
+        }
     }
 
     /// From now on, [`Outbox::add`] writes events of this dialog.
