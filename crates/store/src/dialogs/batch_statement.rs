@@ -38,18 +38,6 @@ enum Column<'a> {
 }
 
 impl Column<'_> {
-    fn is_empty(&self) -> bool {
-        match self {
-            Column::Int(v) => v.is_empty(),
-            Column::OptInt(v) => v.is_empty(),
-            Column::Text(v) => v.is_empty(),
-            Column::OptText(v) => v.is_empty(),
-            Column::Time(v) => v.is_empty(),
-            Column::OptTime(v) => v.is_empty(),
-            Column::OptFloat(v) => v.is_empty(),
-        }
-    }
-
     /// `$n::type[]`, the array bound as its parameter.
     fn walk<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         let sql_type = match self {
@@ -89,17 +77,16 @@ impl Column<'_> {
 
 /// A part of the statement: `before unnest(the columns) after`.
 struct Part<'a> {
+    /// How many rows it writes (each column holds as many).
+    rows: usize,
     before: &'static str,
     columns: Vec<Column<'a>>,
     after: &'static str,
 }
 
 impl Part<'_> {
-    /// Whether it writes anything (all its columns are as long).
     fn has_rows(&self) -> bool {
-        self.columns
-            .first()
-            .is_some_and(|column| !column.is_empty())
+        self.rows > 0
     }
 }
 
@@ -181,6 +168,7 @@ impl<'a> BatchStatement<'a> {
         new_dialog_columns.extend(dialog_state_columns(d.iter().map(|r| &r.state)));
         let parts = vec![
             Part {
+                rows: c.len(),
                 before: "INSERT INTO clients (id, name, phone, avatar_url, custom_fields, \
                          search_name, phone_digits, created_at) SELECT * FROM unnest(",
                 columns: vec![
@@ -196,6 +184,7 @@ impl<'a> BatchStatement<'a> {
                 after: ")",
             },
             Part {
+                rows: d.len(),
                 before: concat!(
                     "INSERT INTO dialogs (client_id, client_name, client_phone_digits, \
                      client_search_name, channel_name, channel_id, client_external_id, \
@@ -207,6 +196,7 @@ impl<'a> BatchStatement<'a> {
                 after: ")",
             },
             Part {
+                rows: m.len(),
                 before: "INSERT INTO messages (id, dialog_id, channel_id, author, operator_id, \
                          kind, text, media_url, external_id, sent_at, created_at, \
                          response_seconds, delivery_status, delivery_updated_at) \
@@ -230,6 +220,7 @@ impl<'a> BatchStatement<'a> {
                 after: ")",
             },
             Part {
+                rows: rows.updates.len(),
                 before: "UPDATE dialogs SET status = v.status, flow_id = v.flow_id, \
                          step_id = v.step_id, assignee_id = v.assignee_id, \
                          message_count = v.message_count, finished_at = v.finished_at, \
@@ -244,6 +235,7 @@ impl<'a> BatchStatement<'a> {
                 after: concat!(") AS v (", updated!(), ") WHERE dialogs.id = v.id"),
             },
             Part {
+                rows: rows.tags_added.len(),
                 before: "INSERT INTO dialog_tags (dialog_id, tag_id) SELECT * FROM unnest(",
                 columns: vec![
                     Column::Int(rows.tags_added.iter().map(|r| r.0).collect()),
@@ -252,6 +244,7 @@ impl<'a> BatchStatement<'a> {
                 after: ")",
             },
             Part {
+                rows: t.len(),
                 before: "INSERT INTO events (id, dialog_id, kind, actor_kind, actor_id, reason, \
                          before_value, after_value, created_at) SELECT * FROM unnest(",
                 columns: vec![
@@ -268,6 +261,7 @@ impl<'a> BatchStatement<'a> {
                 after: ")",
             },
             Part {
+                rows: rows.statuses.len(),
                 before: "UPDATE status_counters SET count = status_counters.count + v.delta \
                          FROM unnest(",
                 columns: vec![
@@ -277,6 +271,7 @@ impl<'a> BatchStatement<'a> {
                 after: ") AS v (status, delta) WHERE status_counters.status = v.status",
             },
             Part {
+                rows: rows.facets.len(),
                 before: "INSERT INTO facet_counters (facet, facet_id, status, count) \
                          SELECT * FROM unnest(",
                 columns: vec![
@@ -289,6 +284,7 @@ impl<'a> BatchStatement<'a> {
                         DO UPDATE SET count = facet_counters.count + excluded.count",
             },
             Part {
+                rows: rows.live.len(),
                 // In the order given: their ids (the table's default) are
                 // the order live clients replay them in.
                 before: "INSERT INTO live_events (kind, dialog_id, payload, created_at) \

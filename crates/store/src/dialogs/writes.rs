@@ -194,6 +194,8 @@ struct OpenOnPg {
     wanted: [(&'static str, i64); 4],
     /// Distinct.
     channels: Vec<i64>,
+    /// How many: every one of them must exist for ids to be drawn.
+    channels_asked: i64,
 }
 
 impl QueryFragment<Pg> for OpenOnPg {
@@ -213,9 +215,8 @@ impl QueryFragment<Pg> for OpenOnPg {
             out.push_bind_param::<BigInt, _>(n)?;
             out.push_sql(")");
             if asks_channels {
-                out.push_sql(" WHERE (SELECT count(*) FROM asked) = cardinality(");
-                out.push_bind_param::<Array<BigInt>, _>(&self.channels)?;
-                out.push_sql(")");
+                out.push_sql(" WHERE (SELECT count(*) FROM asked) = ");
+                out.push_bind_param::<BigInt, _>(&self.channels_asked)?;
             }
             out.push_sql(" UNION ALL ");
         }
@@ -383,6 +384,7 @@ impl Writes {
                 channels.dedup();
                 let rows: Vec<OpenedRow> = OpenOnPg {
                     wanted: tables_wanted(wanted).map(|(table, n)| (table, n as i64)),
+                    channels_asked: channels.len() as i64,
                     channels,
                 }
                 .load(pg)?;
