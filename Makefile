@@ -31,7 +31,7 @@ build: setup spa
 	$(CARGO) build --release -p dialogdesk-cli
 
 # The web app (Leptos, wasm32) into frontend/dist, which `dialogdesk serve`
-# serves at /: cargo + wasm-bindgen + wasm-opt (scripts/build-spa.sh).
+# serves at /: cargo + wasm-split-cli + wasm-bindgen + wasm-opt (scripts/build-spa.sh).
 spa: setup
 	scripts/build-spa.sh
 
@@ -49,6 +49,7 @@ fmt:
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p dialogdesk-frontend --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy -p dialogdesk-frontend --target wasm32-unknown-unknown --features split -- -D warnings
 
 wasm-check:
 	$(CARGO) build -p dialogdesk-domain --target wasm32-unknown-unknown

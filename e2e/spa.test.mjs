@@ -460,6 +460,36 @@ test('the session lives in an HttpOnly cookie: no token for scripts or URLs; log
   await context.close();
 });
 
+test('the first chats page loads only the main wasm; the open chat, Settings and Records load their own on first use, also by a direct link', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
+  const page = watch(await context.newPage());
+  const wasms = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasms.push(new URL(r.url()).pathname.split('/').pop()); });
+  await login(page, 'admin@demo.local', 'admin-demo');
+  await page.waitForSelector('[data-testid=dialog-row]');
+  assert.deepEqual(wasms, ['dialogdesk_bg.wasm'], 'the chats page needs no split wasm');
+  const split = (name) => wasms.some((w) => w.startsWith(`split_${name}_`));
+  await page.click('[data-testid=dialog-row] button.row');
+  await page.waitForSelector('[data-testid=chat-status]');
+  assert.ok(split('chat_panel_view'), `opening a dialog loads the chat's wasm: ${wasms}`);
+  assert.ok(!split('settings_view') && !split('records_view'), `and nothing else: ${wasms}`);
+  await page.click('a[href="/settings"]');
+  await page.waitForSelector('.settings h1');
+  assert.ok(split('settings_view'), `Settings loads its wasm: ${wasms}`);
+  // A direct link (a reload) to a page in a split wasm shows it.
+  wasms.length = 0;
+  await page.goto(`${BASE}/records`);
+  await page.waitForSelector('[data-testid=records-search]');
+  assert.ok(split('records_view') && !split('settings_view'), `a link to Records loads its wasm only: ${wasms}`);
+  const token = await apiToken('admin@demo.local', 'admin-demo');
+  const finished = await api(token, '/api/v1/records/dialogs?limit=1');
+  const id = finished.items[0].dialog_id;
+  await page.goto(`${BASE}/records/dialog/${id}`);
+  await page.waitForSelector('[data-testid=chat-status]');
+  await page.screenshot({ path: `${ARTIFACTS}/split-record-dialog.png` });
+  await context.close();
+});
+
 test('no page broke its content security policy or threw; the policy is enforced', async () => {
   // What the scenarios above left: nothing.
   assert.deepEqual(broken, []);

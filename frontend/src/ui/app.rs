@@ -3,12 +3,14 @@
 
 use super::catalog::provide_catalog;
 use super::ctx::{t, use_ctx, Ctx};
-use super::{api, chats, live, login, records, settings};
+use super::split::{RecordDialogRoute, RecordsRoute, SettingsRoute};
+use super::{api, chats, live, login};
 use dialogdesk_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
+use leptos_router::Lazy;
 
 /// The app.
 #[component]
@@ -92,9 +94,9 @@ fn Shell() -> impl IntoView {
             <Routes fallback=|| view! { <Redirect path="/chats/all"/> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/chats/all"/> }/>
                 <Route path=path!("/chats/:view") view=chats::Chats/>
-                <Route path=path!("/records") view=records::Records/>
-                <Route path=path!("/records/dialog/:id") view=records::RecordDialog/>
-                <Route path=path!("/settings") view=settings::Settings/>
+                <Route path=path!("/records") view={Lazy::<RecordsRoute>::new()}/>
+                <Route path=path!("/records/dialog/:id") view={Lazy::<RecordDialogRoute>::new()}/>
+                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
             </Routes>
         </main>
     }

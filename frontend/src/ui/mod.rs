@@ -13,5 +13,6 @@ pub mod login;
 pub mod paged;
 pub mod records;
 pub mod settings;
+pub mod split;
 pub mod user_data;
 pub mod webhooks;

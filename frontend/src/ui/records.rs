@@ -3,9 +3,9 @@
 use super::api;
 use super::browser::{js_sys_offset, save_file};
 use super::charts::{Bars, Days};
-use super::chat::ChatPanel;
 use super::ctx::{t, use_ctx};
 use super::paged::Paged;
+use super::split::ChatPanel;
 use crate::logic::format;
 use crate::logic::sort::SortState;
 use dialogdesk_domain::wire::{search, CsvParams, Order, RangeParams, RecordParams, RecordSort};

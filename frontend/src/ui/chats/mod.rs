@@ -7,8 +7,8 @@ mod list;
 mod tabs;
 
 use super::api;
-use super::chat::ChatPanel;
 use super::ctx::{t, use_ctx};
+use super::split::ChatPanel;
 use crate::logic::url::{chats_path, view_from_segment};
 use filters::{FilterBar, Filters};
 use leptos::prelude::*;
