@@ -460,7 +460,7 @@ test('the session lives in an HttpOnly cookie: no token for scripts or URLs; log
   await context.close();
 });
 
-test('the first chats page loads only the main wasm; the open chat, Settings and Records load their own on first use, also by a direct link', async () => {
+test('the first chats page loads only the main wasm; the open chat, Settings and Records load their own on first use, also by a direct link; a part that cannot load offers a reload', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
   const page = watch(await context.newPage());
   const wasms = [];
@@ -468,12 +468,19 @@ test('the first chats page loads only the main wasm; the open chat, Settings and
   await login(page, 'admin@demo.local', 'admin-demo');
   await page.waitForSelector('[data-testid=dialog-row]');
   assert.deepEqual(wasms, ['dialogdesk_bg.wasm'], 'the chats page needs no split wasm');
-  const split = (name) => wasms.some((w) => w.startsWith(`split_${name}_`));
+  const split = (name) => wasms.some((w) => w.startsWith(`split_${name}`));
   await page.click('[data-testid=dialog-row] button.row');
   await page.waitForSelector('[data-testid=chat-status]');
   assert.ok(split('chat_panel_view'), `opening a dialog loads the chat's wasm: ${wasms}`);
   assert.ok(!split('settings_view') && !split('records_view'), `and nothing else: ${wasms}`);
+  // A part whose wasm does not load (offline, a new version installed)
+  // says so, with a reload that brings it.
+  await page.route('**/split_settings_view*.wasm', (route) => route.abort());
   await page.click('a[href="/settings"]');
+  await page.waitForSelector('[data-testid=load-failed]');
+  assert.ok(!(await page.isVisible('.settings h1')), 'no Settings without its wasm');
+  await page.unroute('**/split_settings_view*.wasm');
+  await page.click('[data-testid=load-failed] button');
   await page.waitForSelector('.settings h1');
   assert.ok(split('settings_view'), `Settings loads its wasm: ${wasms}`);
   // A direct link (a reload) to a page in a split wasm shows it.

@@ -52,9 +52,15 @@ done
 # new folder, and every file in it can be cached for good.
 hash_of() { sha256sum "$1" | cut -c1-16; }
 pkg="pkg-$(cd "$stage/pkg" && sha256sum -- * | sha256sum | cut -c1-16)"
-rm -rf "$dist"
+# A page opened before this build still fetches its parts from its own
+# folder, so the folders of the two builds before this one stay (a page
+# older than that reloads: ui/split.rs); the rest of dist is replaced.
 mkdir -p "$dist"
+find "$dist" -mindepth 1 -maxdepth 1 ! -name 'pkg-*' -exec rm -rf {} +
+rm -rf "${dist:?}/$pkg"
 cp -r "$stage/pkg" "$dist/$pkg"
+touch "$dist/$pkg"
+ls -1dt "$dist"/pkg-* | tail -n +4 | xargs -r rm -rf
 css="style-$(hash_of frontend/style.css).css"
 cp frontend/style.css "$dist/$css"
 js="$pkg/dialogdesk.js"
@@ -74,7 +80,7 @@ grep -q "$wasm" "$dist/index.html" || { echo "spa: the page names no wasm (front
 
 # Served instead of the file to a browser that accepts gzip (routes/spa.rs).
 for asset in "$dist/$css" "$dist/$pkg"/*; do
-  gzip -9 -k -n "$asset"
+  gzip -9 -n -f -k "$asset"
 done
 
 # The first load: what the page fetches before the first chats page shows.

@@ -21,7 +21,8 @@ done
 line "SPA first load (wasm + js + css)" "$total_raw" "$total_gz"
 echo "loaded on first use:"
 later_raw=0; later_gz=0
-for f in pkg-*/*.wasm pkg-*/*.js; do
+pkg=$(grep -o 'pkg-[0-9a-f]*' index.html | head -1)
+for f in "$pkg"/*.wasm "$pkg"/*.js; do
   grep -qxF "$f" <<<"$first_load" && continue
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -n -c "$f" | wc -c)
   later_raw=$((later_raw + raw)); later_gz=$((later_gz + gz))

@@ -14,18 +14,28 @@
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
+/// Why a part could not be shown: its wasm did not load.
+type Loaded = Result<AnyView, leptos::wasm_split::SplitLoaderError>;
+
 /// A function whose code is loaded on its first call (with `split`): the
-/// body must build its view from concrete arguments (no generics).
+/// body builds its view from concrete arguments (no generics). The load
+/// may fail (offline; a new version installed while this page was open):
+/// that is an `Err`, shown by [`LoadFailed`], never a panic. A later call
+/// tries the load again.
 macro_rules! split_point {
     ($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         #[cfg(feature = "split")]
-        #[leptos::lazy]
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
         $(#[$meta])*
-        fn $name($($arg: $ty),*) -> AnyView $body
+        fn $name($($arg: $ty),*) -> Loaded {
+            Ok($body)
+        }
 
         #[cfg(not(feature = "split"))]
         $(#[$meta])*
-        async fn $name($($arg: $ty),*) -> AnyView $body
+        async fn $name($($arg: $ty),*) -> Loaded {
+            Ok($body)
+        }
     };
 }
 
@@ -54,13 +64,36 @@ split_point! {
     }
 }
 
+/// The view, or what to do when its code did not load.
+fn shown(loaded: Loaded) -> AnyView {
+    loaded.unwrap_or_else(|_| view! { <LoadFailed/> }.into_any())
+}
+
+/// A part that did not load: a reload fetches the page again, and with it
+/// the version the server has now (the build keeps the previous versions'
+/// files, so a page opened before an update loads its parts anyway).
+#[component]
+fn LoadFailed() -> impl IntoView {
+    let reload = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    view! {
+        <div class="error" role="alert" data-testid="load-failed">
+            <p>{super::ctx::t("common.load_failed")}</p>
+            <button on:click=reload>{super::ctx::t("common.reload")}</button>
+        </div>
+    }
+}
+
 /// The open chat, shown once its code is loaded (at once after the first
 /// time). Used by Chats and by a record's page.
 #[component]
 pub fn ChatPanel(dialog_id: i64, read_only: bool) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="notice" role="status">{super::ctx::t("common.loading")}</p> }>
-            {Suspend::new(chat_panel_view(dialog_id, read_only))}
+            {Suspend::new(async move { shown(chat_panel_view(dialog_id, read_only).await) })}
         </Suspense>
     }
 }
@@ -74,7 +107,7 @@ impl LazyRoute for RecordsRoute {
     }
 
     async fn view(_: Self) -> AnyView {
-        records_view().await
+        shown(records_view().await)
     }
 }
 
@@ -87,7 +120,7 @@ impl LazyRoute for RecordDialogRoute {
     }
 
     async fn view(_: Self) -> AnyView {
-        record_dialog_view().await
+        shown(record_dialog_view().await)
     }
 }
 
@@ -100,6 +133,6 @@ impl LazyRoute for SettingsRoute {
     }
 
     async fn view(_: Self) -> AnyView {
-        settings_view().await
+        shown(settings_view().await)
     }
 }
