@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Builds the SPA's release bundle into frontend/dist (what `dialogdesk serve`
-# serves at /): cargo → wasm-split-cli → wasm-bindgen → wasm-opt → a
+# serves at /): cargo → spa-split → wasm-bindgen → wasm-opt → a
 # content-hashed folder, a gzip copy of each asset, and index.html.
 #
 # Why not `trunk build`: trunk takes 9 minutes to compile on 2 cores, more
 # than everything else of a first `make run`. The release bundle needs only
-# the four tools below; trunk stays for `make dev` (`trunk serve`, rebuild
+# cargo and the tools below; trunk stays for `make dev` (`trunk serve`, rebuild
 # on save), which reads frontend/index.html and Trunk.toml instead.
 #
 # Needs (installed by scripts/setup.sh): the wasm32 rustup target,
-# wasm-bindgen-cli at Cargo.lock's version, wasm-split-cli (pinned in
-# setup.sh), and binaryen's wasm-opt from
+# wasm-bindgen-cli at Cargo.lock's version, and binaryen's wasm-opt from
 # frontend/package-lock.json (npm; Debian's 108 cannot read what
 # wasm-bindgen 0.2.130 emits).
 set -euo pipefail
@@ -29,7 +28,10 @@ cargo build --profile wasm-release --target wasm32-unknown-unknown -p dialogdesk
 # runs; each split point (the open chat, Records, a record, Settings) gets
 # a wasm of its own, code shared by several of them goes into chunks, and
 # __wasm_split.js fetches them (relative to itself) on first use.
-wasm-split-cli --target web --out-name dialogdesk \
+# The cutter is crates/spa-split (`make build` builds it with the server;
+# here it is a no-op then).
+cargo build --release -p dialogdesk-spa-split
+"$target_dir/release/spa-split" \
   "$target_dir/wasm32-unknown-unknown/wasm-release/dialogdesk-frontend.wasm" "$stage/split"
 mkdir "$stage/pkg"
 # wasm-bindgen keeps the exports the split wasms call back into, under their

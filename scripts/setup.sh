@@ -3,8 +3,7 @@
 # that has everything is left alone.
 #
 #   scripts/setup.sh build   what `make run` needs: Rust's wasm32 target,
-#                            libpq, wasm-bindgen-cli, wasm-split-cli,
-#                            binaryen (npm)
+#                            libpq, wasm-bindgen-cli, binaryen (npm)
 #   scripts/setup.sh test    that, and what `make test` adds: Chromium, the
 #                            e2e packages, schemathesis
 #   scripts/setup.sh dev     that of build, and trunk for `make dev`
@@ -53,15 +52,6 @@ wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print;
 if [ -n "$wbg" ] && ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   say "installing wasm-bindgen-cli $wbg (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "$wbg" --force --quiet
-fi
-# The cutter of the release wasm at its split points (scripts/build-spa.sh,
-# frontend/src/ui/split.rs): its own lock, pinned here; about a minute.
-wsc=0.2.4
-# (It prints no version: cargo's record of what it installed tells.)
-if ! { command -v wasm-split-cli >/dev/null &&
-  cargo install --list | grep -q "^wasm_split_cli_support v$wsc:"; }; then
-  say "installing wasm-split-cli $wsc (about a minute, once)"
-  cargo install wasm_split_cli_support --version "$wsc" --features build-binary --locked --force --quiet
 fi
 command -v node >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
 npm_ci() { # $1: a folder with a package-lock.json; reinstalled whenever the lock changes
