@@ -27,11 +27,8 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-# The server and the SPA's wasm cutter first, in one cargo run (they share
-# the two cores), then the SPA.
-build: setup
-	$(CARGO) build --release -p dialogdesk-cli -p dialogdesk-spa-split
-	scripts/build-spa.sh
+build: setup spa
+	$(CARGO) build --release -p dialogdesk-cli
 
 # The web app (Leptos, wasm32) into frontend/dist, which `dialogdesk serve`
 # serves at /: cargo + spa-split + wasm-bindgen + wasm-opt (scripts/build-spa.sh).

@@ -18,20 +18,25 @@ cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
 dist=frontend/dist
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+trap 'kill "${splitter:-}" 2>/dev/null; rm -rf "$stage"' EXIT
 
 # The size profile and `--cfg erase_components` (.cargo/config.toml): the
 # numbers behind both are in BENCHMARKS.md. The `split` feature makes the
 # functions of frontend/src/ui/split.rs split points.
+#
+# The wasm cutter (crates/spa-split) builds meanwhile, in a target dir of
+# its own so the two cargo runs do not wait for each other's lock: it fills
+# the core the wasm's single-threaded LTO leaves idle.
+splitter_dir="$target_dir/spa-split"
+cargo build --release -p dialogdesk-spa-split --target-dir "$splitter_dir" > "$stage/splitter.log" 2>&1 &
+splitter=$!
 cargo build --profile wasm-release --target wasm32-unknown-unknown -p dialogdesk-frontend --features split
+wait "$splitter" || { cat "$stage/splitter.log" >&2; echo "spa: building crates/spa-split failed" >&2; exit 1; }
 # Cut at the split points: dialogdesk.wasm keeps what the first chats page
 # runs; each split point (the open chat, Records, a record, Settings) gets
 # a wasm of its own, code shared by several of them goes into chunks, and
 # __wasm_split.js fetches them (relative to itself) on first use.
-# The cutter is crates/spa-split (`make build` builds it with the server;
-# here it is a no-op then).
-cargo build --release -p dialogdesk-spa-split
-"$target_dir/release/spa-split" \
+"$splitter_dir/release/spa-split" \
   "$target_dir/wasm32-unknown-unknown/wasm-release/dialogdesk-frontend.wasm" "$stage/split"
 mkdir "$stage/pkg"
 # wasm-bindgen keeps the exports the split wasms call back into, under their
