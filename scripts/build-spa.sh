@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
 dist=frontend/dist
 stage=$(mktemp -d)
-trap 'kill "${splitter:-}" 2>/dev/null; rm -rf "$stage"' EXIT
+trap 'kill "${splitter:-}" 2>/dev/null || true; rm -rf "$stage"' EXIT
 
 # The size profile and `--cfg erase_components` (.cargo/config.toml): the
 # numbers behind both are in BENCHMARKS.md. The `split` feature makes the
