@@ -3,7 +3,7 @@
 
 use super::catalog::provide_catalog;
 use super::ctx::{t, use_ctx, Ctx};
-use super::split::{RecordDialogRoute, RecordsRoute, SettingsRoute};
+use super::lazy_routes::{RecordDialogRoute, RecordsRoute, SettingsRoute};
 use super::{api, chats, live, login};
 use dialogdesk_domain::Role;
 use leptos::prelude::*;

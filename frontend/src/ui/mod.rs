@@ -8,6 +8,8 @@ pub mod charts;
 pub mod chat;
 pub mod chats;
 pub mod ctx;
+pub mod lazy_chat;
+pub mod lazy_routes;
 pub mod live;
 pub mod login;
 pub mod paged;

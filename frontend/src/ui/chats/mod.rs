@@ -8,7 +8,7 @@ mod tabs;
 
 use super::api;
 use super::ctx::{t, use_ctx};
-use super::split::ChatPanel;
+use super::lazy_chat::ChatPanel;
 use crate::logic::url::{chats_path, view_from_segment};
 use filters::{FilterBar, Filters};
 use leptos::prelude::*;
