@@ -66,7 +66,6 @@ mkdir -p "$dist"
 find "$dist" -mindepth 1 -maxdepth 1 ! -name 'pkg-*' -exec rm -rf {} +
 rm -rf "${dist:?}/$pkg"
 cp -r "$stage/pkg" "$dist/$pkg"
-touch "$dist/$pkg"
 ls -1dt "$dist"/pkg-* | tail -n +4 | xargs -r rm -rf
 css="style-$(hash_of frontend/style.css).css"
 cp frontend/style.css "$dist/$css"

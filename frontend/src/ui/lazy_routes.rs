@@ -5,59 +5,41 @@ use super::split::{shown, split_point};
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-split_point! {
-    fn records_view() {
-        view! { <super::records::Records/> }.into_any()
-    }
+/// A route whose page (a component without props) is a split point.
+macro_rules! lazy_page {
+    ($(#[$meta:meta])* $route:ident, $split:ident, $page:path) => {
+        split_point! {
+            fn $split() {
+                $page().into_any()
+            }
+        }
+
+        $(#[$meta])*
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                shown($split().await)
+            }
+        }
+    };
 }
 
-split_point! {
-    fn record_dialog_view() {
-        view! { <super::records::RecordDialog/> }.into_any()
-    }
-}
+lazy_page!(
+    /// Records → Dialog list (`/records`).
+    RecordsRoute, records_view, super::records::Records
+);
 
-split_point! {
-    fn settings_view() {
-        view! { <super::settings::Settings/> }.into_any()
-    }
-}
+lazy_page!(
+    /// One finished dialog (`/records/dialog/:id`).
+    RecordDialogRoute, record_dialog_view, super::records::RecordDialog
+);
 
-/// Records → Dialog list (`/records`).
-pub struct RecordsRoute;
-
-impl LazyRoute for RecordsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_: Self) -> AnyView {
-        shown(records_view().await)
-    }
-}
-
-/// One finished dialog (`/records/dialog/:id`).
-pub struct RecordDialogRoute;
-
-impl LazyRoute for RecordDialogRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_: Self) -> AnyView {
-        shown(record_dialog_view().await)
-    }
-}
-
-/// Settings (`/settings`), with webhooks.
-pub struct SettingsRoute;
-
-impl LazyRoute for SettingsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    async fn view(_: Self) -> AnyView {
-        shown(settings_view().await)
-    }
-}
+lazy_page!(
+    /// Settings (`/settings`), with webhooks.
+    SettingsRoute, settings_view, super::settings::Settings
+);

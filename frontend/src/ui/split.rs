@@ -1,7 +1,7 @@
 //! Split points: what the first chats page does not need, loaded when it
-//! is first shown — the open chat with its User Data panel
-//! ([`super::lazy_chat`]), Records → Dialog list and Settings
-//! ([`super::lazy_routes`]). This module is the mechanism. In the release
+//! is first shown — the open chat with its User Data panel (`lazy_chat.rs`),
+//! Records → Dialog list and Settings (`lazy_routes.rs`). This module is
+//! the mechanism they share and imports neither. In the release
 //! bundle (scripts/build-spa.sh builds with the `split` feature and cuts
 //! the wasm at these points) each one's code, and everything only it uses,
 //! sits in a wasm file of its own that the browser fetches the first time it is needed, so
