@@ -8,6 +8,11 @@
 //!
 //! Our own check rather than `leptos_i18n`: the locales stay plain JSON
 //! files, and nothing is added to the bundle.
+//!
+//! It also writes the two tables `logic::i18n` reads (`$OUT_DIR/locales.rs`):
+//! each language's (key, text) pairs sorted by key, as Rust literals, so
+//! the app looks a text up by binary search instead of parsing JSON into a
+//! map at start-up (no JSON text and no map code in the first load).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,6 +26,7 @@ fn main() {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let (ru, en) = (locale("ru.json"), locale("en.json"));
+    write_tables(&[("RU", &ru), ("EN", &en)]);
     let mut missing = Vec::new();
     let mut sources = Vec::new();
     collect_sources(Path::new("src"), &mut sources);
@@ -61,6 +67,23 @@ fn main() {
         "translation keys missing from locales/ru.json or locales/en.json:\n  {}",
         missing.join("\n  ")
     );
+}
+
+/// `static RU: &[(&str, &str)] = &[…];` per language, sorted by key.
+fn write_tables(tables: &[(&str, &HashMap<String, String>)]) {
+    let mut out = String::new();
+    for (name, table) in tables {
+        let mut pairs: Vec<_> = table.iter().collect();
+        pairs.sort();
+        out.push_str(&format!("static {name}: &[(&str, &str)] = &[\n"));
+        for (key, text) in pairs {
+            out.push_str(&format!("    ({key:?}, {text:?}),\n"));
+        }
+        out.push_str("];\n");
+    }
+    let dir = std::env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}"));
+    let path = Path::new(&dir).join("locales.rs");
+    std::fs::write(&path, out).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
 /// Every `.rs` file under `dir`.

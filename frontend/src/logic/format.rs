@@ -1,7 +1,7 @@
 //! Dates and numbers as each language writes them.
 
 use super::i18n::{plural_form, tr, Lang};
-use chrono::{DateTime, Datelike, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Offset, Timelike, Utc};
 
 const MONTHS_RU: [&str; 12] = [
     "января",
@@ -42,9 +42,20 @@ pub fn number(lang: Lang, n: i64) -> String {
     }
 }
 
+/// Two digits: `05`. Dates and times are written by hand rather than with
+/// chrono's `format("%H:%M")`: its strftime interpreter is compiled into the
+/// first load for four fixed patterns (BENCHMARKS.md, the SPA's size).
+fn two(n: u32) -> String {
+    if n < 10 {
+        format!("0{n}")
+    } else {
+        n.to_string()
+    }
+}
+
 /// `14:05`.
 pub fn time(at: DateTime<FixedOffset>) -> String {
-    at.format("%H:%M").to_string()
+    format!("{}:{}", two(at.hour()), two(at.minute()))
 }
 
 /// `21 ноября 2026` / `21 Nov 2026`.
@@ -59,7 +70,13 @@ pub fn date(lang: Lang, at: DateTime<FixedOffset>) -> String {
 /// `21.11.2026 14:05` / `21 Nov 2026, 14:05`.
 pub fn date_time(lang: Lang, at: DateTime<FixedOffset>) -> String {
     match lang {
-        Lang::Ru => at.format("%d.%m.%Y %H:%M").to_string(),
+        Lang::Ru => format!(
+            "{}.{}.{} {}",
+            two(at.day()),
+            two(at.month()),
+            at.year(),
+            time(at)
+        ),
         Lang::En => format!("{}, {}", date(lang, at), time(at)),
     }
 }
@@ -70,7 +87,7 @@ pub fn short(lang: Lang, at: DateTime<FixedOffset>, now: DateTime<FixedOffset>) 
         time(at)
     } else {
         match lang {
-            Lang::Ru => at.format("%d.%m").to_string(),
+            Lang::Ru => format!("{}.{}", two(at.day()), two(at.month())),
             Lang::En => format!("{} {}", at.day(), MONTHS_EN[at.month0() as usize]),
         }
     }
@@ -102,7 +119,19 @@ pub fn initials(name: &str) -> String {
     if letters.is_empty() {
         "?".to_owned()
     } else {
-        letters.to_uppercase()
+        letters.chars().map(capital).collect()
+    }
+}
+
+/// The capital of a Latin or Cyrillic letter (names are written in those
+/// two here); any other character as it is. `char::to_uppercase` would bring
+/// Unicode's whole case table into the first load for an avatar's letters.
+fn capital(c: char) -> char {
+    match c {
+        'a'..='z' => c.to_ascii_uppercase(),
+        'а'..='я' => char::from_u32(c as u32 - 0x20).unwrap_or(c),
+        'ѐ'..='џ' => char::from_u32(c as u32 - 0x50).unwrap_or(c),
+        _ => c,
     }
 }
 
@@ -152,6 +181,12 @@ mod tests {
         assert_eq!(date(Lang::Ru, t), "21 ноября 2026");
         assert_eq!(date(Lang::En, t), "21 Nov 2026");
         assert_eq!(date_time(Lang::Ru, t), "21.11.2026 14:05");
+        assert_eq!(
+            date_time(Lang::Ru, at("2026-01-02T03:04:00+03:00")),
+            "02.01.2026 03:04"
+        );
+        assert_eq!(date_time(Lang::En, t), "21 Nov 2026, 14:05");
+        assert_eq!(short(Lang::Ru, at("2026-03-09T09:00:00+03:00"), t), "09.03");
         assert_eq!(short(Lang::Ru, t, at("2026-11-21T20:00:00+03:00")), "14:05");
         assert_eq!(short(Lang::Ru, t, at("2026-11-22T10:00:00+03:00")), "21.11");
         assert_eq!(
@@ -174,5 +209,8 @@ mod tests {
         assert_eq!(initials("Анна Кузнецова"), "АК");
         assert_eq!(initials("emma"), "E");
         assert_eq!(initials("  "), "?");
+        assert_eq!(initials("ёлка юрий"), "ЁЮ");
+        assert_eq!(initials("яна zoe"), "ЯZ");
+        assert_eq!(initials("Ωmega 李"), "Ω李");
     }
 }

@@ -1,9 +1,6 @@
 //! Translations: every user-visible string lives in `locales/<lang>.json`.
 //! Russian is the product's own language; English is the other.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -16,9 +13,10 @@ pub enum Lang {
 impl Lang {
     /// `ru` when the browser prefers Russian, `en` otherwise.
     pub fn from_browser(preferred: &[String]) -> Lang {
+        // Language tags are ASCII: no Unicode case table needed.
         let first = preferred
             .first()
-            .map(|l| l.to_lowercase())
+            .map(|l| l.to_ascii_lowercase())
             .unwrap_or_default();
         if first.starts_with("ru") {
             Lang::Ru
@@ -44,6 +42,14 @@ impl Lang {
         }
     }
 
+    /// The code as the language switch shows it: `RU`, `EN`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Lang::Ru => "RU",
+            Lang::En => "EN",
+        }
+    }
+
     /// The other language (the header's switch).
     pub fn other(self) -> Lang {
         match self {
@@ -53,24 +59,25 @@ impl Lang {
     }
 }
 
-fn table(lang: Lang) -> &'static HashMap<String, String> {
-    static RU: OnceLock<HashMap<String, String>> = OnceLock::new();
-    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let (cell, text) = match lang {
-        Lang::Ru => (&RU, include_str!("../../locales/ru.json")),
-        Lang::En => (&EN, include_str!("../../locales/en.json")),
-    };
-    // The files are ours and checked by a test; an unreadable one shows keys.
-    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+// `RU` and `EN`: (key, text) sorted by key, written by build.rs from the
+// locale files it has just checked.
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+fn table(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::Ru => RU,
+        Lang::En => EN,
+    }
 }
 
 /// The text of `key` in `lang`; the key itself when missing, so a gap is
 /// visible rather than silent.
 pub fn tr(lang: Lang, key: &str) -> String {
-    table(lang)
-        .get(key)
-        .cloned()
-        .unwrap_or_else(|| key.to_owned())
+    let table = table(lang);
+    match table.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        Ok(at) => table[at].1.to_owned(),
+        Err(_) => key.to_owned(),
+    }
 }
 
 /// The plural form that goes with the count `n`: Russian has three
@@ -104,14 +111,14 @@ mod tests {
         // its key without the form is what both must have.
         let keys = |lang| -> std::collections::BTreeSet<String> {
             table(lang)
-                .keys()
-                .map(|k| {
+                .iter()
+                .map(|(k, _)| {
                     for form in [".one", ".few", ".many", ".other"] {
                         if let Some(family) = k.strip_suffix(form) {
                             return format!("{family} (plural)");
                         }
                     }
-                    k.clone()
+                    k.to_string()
                 })
                 .collect()
         };
@@ -121,9 +128,9 @@ mod tests {
         missing.sort();
         assert!(missing.is_empty(), "keys in one language only: {missing:?}");
         assert!(table(Lang::Ru)
-            .values()
-            .chain(table(Lang::En).values())
-            .all(|v| !v.trim().is_empty()));
+            .iter()
+            .chain(table(Lang::En))
+            .all(|(_, v)| !v.trim().is_empty()));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod format;
 pub mod i18n;
+pub mod query_pairs;
 pub mod sort;
 pub mod timeline;
 pub mod url;

@@ -2,8 +2,6 @@
 //! dialog in the query (`?dialog=42`), so a link or a reload restores them.
 
 use dialogdesk_domain::View;
-use serde::Serialize;
-use serde_json::Value;
 
 /// The tab a path segment names; `all` for anything unknown.
 pub fn view_from_segment(segment: Option<&str>) -> View {
@@ -30,22 +28,6 @@ pub fn encode(value: &str) -> String {
         }
     }
     out
-}
-
-/// The query pairs of a wire parameters struct (`DialogFilter`,
-/// `RecordParams`, …): one per field that is set.
-pub fn pairs_of(params: &impl Serialize) -> Vec<(String, String)> {
-    let Ok(Value::Object(fields)) = serde_json::to_value(params) else {
-        return Vec::new();
-    };
-    fields
-        .into_iter()
-        .filter_map(|(key, value)| match value {
-            Value::Null => None,
-            Value::String(text) => Some((key, text)),
-            other => Some((key, other.to_string())),
-        })
-        .collect()
 }
 
 /// A query string from pairs, leaving out empty values.
@@ -84,38 +66,5 @@ mod tests {
             "?q=%D0%90%D0%BD%D0%BD%D0%B0%20%2B7&limit=50"
         );
         assert_eq!(query([("q", "")]), "");
-    }
-
-    #[test]
-    fn wire_parameters_become_pairs_of_the_fields_that_are_set() {
-        use dialogdesk_domain::wire::{DialogFilter, DialogListParams, DialogSort};
-        use dialogdesk_domain::TagId;
-        let filter = DialogFilter {
-            q: Some("Анна".into()),
-            tag_id: Some(TagId(3)),
-            ..DialogFilter::default()
-        };
-        let params = DialogListParams {
-            view: Some(View::Manual),
-            sort: Some(DialogSort::ClientName),
-            limit: Some(50),
-            ..DialogListParams::default()
-        };
-        let mut pairs = pairs_of(&filter);
-        pairs.extend(pairs_of(&params));
-        // Field order follows serde_json's map, which features can change.
-        pairs.sort();
-        let expected = [
-            ("limit", "50"),
-            ("q", "Анна"),
-            ("sort", "client_name"),
-            ("tag_id", "3"),
-            ("view", "manual"),
-        ];
-        let expected: Vec<(String, String)> = expected
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(pairs, expected);
     }
 }

@@ -85,8 +85,8 @@ fn Shell() -> impl IntoView {
             <span class="spacer"></span>
             <span class="who">{move || ctx.me().map(|m| format!("{} · {}", m.name, ctx.tr(&format!("role.{}", m.role.as_str())))).unwrap_or_default()}</span>
             <button class="ghost" on:click=switch_lang data-testid="lang-switch"
-                aria-label=move || format!("{} ({})", ctx.lang.get().other().code().to_uppercase(), ctx.tr("nav.language"))>
-                {move || ctx.lang.get().other().code().to_uppercase()}
+                aria-label=move || format!("{} ({})", ctx.lang.get().other().label(), ctx.tr("nav.language"))>
+                {move || ctx.lang.get().other().label()}
             </button>
             <button class="ghost" on:click=move |_| { log_out.dispatch(()); } data-testid="logout">{t("nav.logout")}</button>
         </header>

@@ -9,7 +9,13 @@ pub fn js_sys_offset() -> i32 {
 /// a temporary object URL, clicked through an unattached link, then freed.
 pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     use wasm_bindgen::JsCast;
-    let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    // The browser's own message; `{:?}` of a JsValue would compile in
+    // wasm-bindgen's whole value printer for this one rare error.
+    let fail = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|error| String::from(error.message()))
+            .unwrap_or_else(|| "the browser refused the download".to_owned())
+    };
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -6,7 +6,7 @@ use super::browser::js_sys_offset;
 use super::ctx::{t, use_ctx};
 use super::user_data::UserData;
 use crate::logic::format;
-use dialogdesk_domain::wire::{DialogListItem, PageParams, SendMessageBody};
+use dialogdesk_domain::wire::{DialogListItem, LiveEventBody, PageParams, SendMessageBody};
 use dialogdesk_domain::{
     Author, DeliveryStatus, Message, MessageId, MessageKind, TimelineChange, TimelineEvent,
 };
@@ -376,30 +376,29 @@ fn follow_live(
 ) {
     let live = use_ctx().live;
     Effect::new(move |_| {
-        if let Some(created) = live.message.get() {
-            if created.dialog_id.0 == dialog_id {
+        let Some(event) = live.chat.get() else {
+            return;
+        };
+        match LiveEventBody::decode(&event.kind, &event.data) {
+            Some(LiveEventBody::MessageCreated(created)) if created.dialog_id.0 == dialog_id => {
                 messages.update(|m| {
                     if !m.iter().any(|x| x.id == created.message.id) {
                         m.push(created.message);
                     }
                 });
             }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(update) = live.delivery.get() {
-            if update.dialog_id.0 == dialog_id {
+            Some(LiveEventBody::MessageDeliveryUpdated(update))
+                if update.dialog_id.0 == dialog_id =>
+            {
                 messages.update(|m| {
                     if let Some(message) = m.iter_mut().find(|x| x.id == update.message_id) {
                         message.delivery = Some(update.delivery);
                     }
                 });
             }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(appended) = live.timeline.get() {
-            if appended.dialog_id.0 == dialog_id {
+            Some(LiveEventBody::TimelineAppended(appended))
+                if appended.dialog_id.0 == dialog_id =>
+            {
                 timeline.update(|tl| {
                     for e in appended.events {
                         if !tl.iter().any(|x| x.id == e.id) {
@@ -408,6 +407,9 @@ fn follow_live(
                     }
                 });
             }
+            Some(_) => {}
+            // A body this version cannot read: refetch.
+            None => live.resync.update(|n| *n += 1),
         }
     });
     Effect::new(move |_| {

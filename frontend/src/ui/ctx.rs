@@ -1,9 +1,7 @@
 //! What every component can reach: the session, the language, live events.
 
 use crate::logic::i18n::{tr, Lang};
-use dialogdesk_domain::wire::{
-    DialogUpdated, Me, MessageCreated, MessageDeliveryUpdated, StatusCounts, TimelineAppended,
-};
+use dialogdesk_domain::wire::{DialogUpdated, Me, StatusCounts};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,17 +22,25 @@ pub struct Session {
     pub serial: u32,
 }
 
+/// A live event as it came: its name and its JSON `data`.
+#[derive(Clone)]
+pub struct RawEvent {
+    /// The SSE event name (`wire::live_event`).
+    pub kind: String,
+    /// Its JSON body.
+    pub data: String,
+}
+
 /// The latest live events, one signal per kind; pages react to them.
 #[derive(Clone, Copy)]
 pub struct Live {
     /// `dialog.updated`.
     pub dialog: RwSignal<Option<DialogUpdated>>,
-    /// `message.created`.
-    pub message: RwSignal<Option<MessageCreated>>,
-    /// `message.delivery_updated`.
-    pub delivery: RwSignal<Option<MessageDeliveryUpdated>>,
-    /// `timeline.appended`.
-    pub timeline: RwSignal<Option<TimelineAppended>>,
+    /// `message.created`, `message.delivery_updated` or `timeline.appended`,
+    /// as the stream sent it: only an open chat reads these, and it decodes
+    /// them in its own wasm, so the first load carries no decoder for
+    /// messages and timeline entries (BENCHMARKS.md, the SPA's size).
+    pub chat: RwSignal<Option<RawEvent>>,
     /// `counts.changed`.
     pub counts: RwSignal<Option<StatusCounts>>,
     /// Bumped on `catalog.changed`: read the catalog again.
@@ -86,9 +92,7 @@ impl Ctx {
             flash: RwSignal::new(None),
             live: Live {
                 dialog: RwSignal::new(None),
-                message: RwSignal::new(None),
-                delivery: RwSignal::new(None),
-                timeline: RwSignal::new(None),
+                chat: RwSignal::new(None),
                 counts: RwSignal::new(None),
                 catalog: RwSignal::new(0),
                 resync: RwSignal::new(0),

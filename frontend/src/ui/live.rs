@@ -11,8 +11,8 @@
 //! session ended: the API client logs out and the loop stops.
 
 use super::api;
-use super::ctx::Ctx;
-use dialogdesk_domain::wire::{live_event, LiveEventBody, StreamParams};
+use super::ctx::{Ctx, RawEvent};
+use dialogdesk_domain::wire::{live_event, CountsChanged, DialogUpdated, StreamParams};
 use futures::StreamExt;
 use gloo_net::eventsource::futures::EventSource;
 use gloo_timers::future::sleep;
@@ -75,15 +75,25 @@ async fn listen(ctx: Ctx, serial: u32, url: &str, last_event_id: &mut Option<i64
         }
         let data = event.data().as_string().unwrap_or_default();
         let live = ctx.live;
-        match LiveEventBody::decode(&kind, &data) {
-            Some(LiveEventBody::DialogUpdated(d)) => live.dialog.set(Some(d)),
-            Some(LiveEventBody::MessageCreated(m)) => live.message.set(Some(m)),
-            Some(LiveEventBody::MessageDeliveryUpdated(d)) => live.delivery.set(Some(d)),
-            Some(LiveEventBody::TimelineAppended(t)) => live.timeline.set(Some(t)),
-            Some(LiveEventBody::CountsChanged(c)) => live.counts.set(Some(c.counts)),
-            Some(LiveEventBody::CatalogChanged(_)) => live.catalog.update(|n| *n += 1),
-            // A resync, or a payload this version cannot read: refetch.
-            Some(LiveEventBody::Resync(_)) | None => live.resync.update(|n| *n += 1),
+        let resync = move || live.resync.update(|n| *n += 1);
+        // Decoded here: what the dialog list and the tabs read. The chat's
+        // events go on as they came (`Live::chat`). `catalog.changed` and
+        // `resync` say all there is to know by their name.
+        match kind.as_str() {
+            live_event::DIALOG_UPDATED => match serde_json::from_str::<DialogUpdated>(&data) {
+                Ok(d) => live.dialog.set(Some(d)),
+                Err(_) => resync(),
+            },
+            live_event::COUNTS_CHANGED => match serde_json::from_str::<CountsChanged>(&data) {
+                Ok(c) => live.counts.set(Some(c.counts)),
+                Err(_) => resync(),
+            },
+            live_event::CATALOG_CHANGED => live.catalog.update(|n| *n += 1),
+            live_event::MESSAGE_CREATED
+            | live_event::MESSAGE_DELIVERY_UPDATED
+            | live_event::TIMELINE_APPENDED => live.chat.set(Some(RawEvent { kind, data })),
+            // A resync, or an event this version does not know: refetch.
+            _ => resync(),
         }
     }
     source.close();

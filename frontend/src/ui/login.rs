@@ -51,7 +51,7 @@ pub fn Login() -> impl IntoView {
                 {move || error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                 <button type="submit" class="primary" disabled=move || busy.get()>{t("login.submit")}</button>
                 <button type="button" class="ghost" on:click=move |_| ctx.set_lang(ctx.lang.get_untracked().other())>
-                    {move || ctx.lang.get().other().code().to_uppercase()}
+                    {move || ctx.lang.get().other().label()}
                 </button>
             </form>
         </div>

@@ -2,7 +2,8 @@
 //! replies, settings, favourites.
 
 use super::{get, json, json_body, nothing, with_query, Answer, Method};
-use crate::logic::url::{pairs_of, query};
+use crate::logic::query_pairs::pairs_of;
+use crate::logic::url::query;
 use dialogdesk_domain::wire::{
     Counts, DialogFilter, DialogListItem, DialogListParams, Page, PageParams, SendMessageBody,
     SettingsBody,

@@ -22,7 +22,8 @@ pub mod dialogs;
 pub mod records;
 pub mod webhooks;
 
-use crate::logic::url::{pairs_of, query};
+use crate::logic::query_pairs::pairs_of;
+use crate::logic::url::query;
 use dialogdesk_domain::wire::Problem;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;

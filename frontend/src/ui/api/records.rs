@@ -1,7 +1,8 @@
 //! Records → Dialog list: finished dialogs, their CSV, the charts.
 
 use super::{exchange, get, with_query, Answer, Method};
-use crate::logic::url::{pairs_of, query};
+use crate::logic::query_pairs::pairs_of;
+use crate::logic::url::query;
 use dialogdesk_domain::wire::{
     CsvParams, FinishedByOperator, FinishedOnChannel, FinishedOnDay, Items, Page, RangeParams,
     RecordParams, RecordRow,
