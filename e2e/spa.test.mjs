@@ -391,6 +391,55 @@ test('the status tabs are a tablist the keyboard walks, and so is the dialog lis
   await context.close();
 });
 
+// The shell's routes (frontend/src/ui/route.rs): links, Back and Forward,
+// redirects that leave no history entry, a tab change that keeps the page.
+test('the address bar drives the pages: links, Back and Forward, redirects, the current section', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+  const page = watch(await context.newPage());
+  await login(page, 'admin@demo.local', 'admin-demo');
+  assert.match(page.url(), /\/chats\/all$/, '/ is sent on to the chats');
+  assert.equal(await page.getAttribute('.topbar a[href="/chats/all"]', 'aria-current'), 'page');
+  // A tab is a link; the page stays (the search typed before is kept).
+  await page.fill('input.search', 'Анн');
+  await page.click('[data-testid=tab-manual]');
+  await page.waitForURL(/\/chats\/manual$/);
+  assert.equal(await page.inputValue('input.search'), 'Анн', 'a tab change keeps the chats page');
+  await page.fill('input.search', '');
+  // Another section, then Back and Forward.
+  await page.click('.topbar a[href="/records"]');
+  await page.waitForSelector('[data-testid=records-table]');
+  assert.equal(await page.getAttribute('.topbar a[href="/records"]', 'aria-current'), 'page');
+  assert.equal(await page.getAttribute('.topbar a[href="/chats/all"]', 'aria-current'), null);
+  await page.goBack();
+  await page.waitForURL(/\/chats\/manual$/);
+  await page.waitForSelector('[data-testid=dialog-list]');
+  assert.equal(await page.getAttribute('[data-testid=tab-manual]', 'aria-selected'), 'true');
+  await page.goForward();
+  await page.waitForSelector('[data-testid=records-table]');
+  // A record's page stays in its section.
+  await page.click('[data-testid=record-row]');
+  await page.waitForURL(/\/records\/dialog\/\d+$/);
+  assert.equal(await page.getAttribute('.topbar a[href="/records"]', 'aria-current'), 'page');
+  // An unknown address is replaced, so Back skips it.
+  await page.goto(`${BASE}/no/such/page`);
+  await page.waitForURL(/\/chats\/all$/);
+  await page.waitForSelector('[data-testid=dialog-list]');
+  await page.goBack();
+  await page.waitForURL(/\/records\/dialog\/\d+$/);
+  // A link the server answers itself is not taken over by the app.
+  await page.goto(`${BASE}/chats/all`);
+  await page.waitForSelector('[data-testid=dialog-list]');
+  await page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = '/api/openapi.json';
+    a.id = 'server-link';
+    a.textContent = 'health';
+    document.body.append(a);
+  });
+  await Promise.all([page.waitForURL(/\/api\/openapi\.json$/), page.click('#server-link')]);
+  await context.close();
+});
+
 // axe-core's checks (WCAG 2.x A and AA, colour contrast included) on the
 // three pages an operator, a head and an admin live in. Serious and
 // critical findings fail; the rest are printed for a later look.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints the release bundle of the SPA: each file raw and gzipped (the copy
-# the server sends). The first load is what index.html names (the css, the
+# Prints the release bundle of the SPA: each file raw and gzipped, as the
+# server sends it (the .gz copy scripts/build-spa.sh writes with zopfli;
+# gzip -9 where a file has none). The first load is what index.html names (the css, the
 # JS glue, the split loader, the main wasm); the split wasms are fetched
 # when their part (the open chat, Records, Settings) is first shown. Then
 # the first load against the bundle before the size work (trunk's release
@@ -10,11 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../frontend/dist"
 budget=$((250 * 1000))
 first_load=$(grep -o 'href="/[^"]*"' index.html | sed -e 's|href="/||' -e 's|"$||' | sort -u)
+gzipped() { if [ -f "$1.gz" ]; then stat -c %s "$1.gz"; else gzip -9 -n -c "$1" | wc -c; fi; }
 line() { printf '  %-66s %9d bytes  %8d gzipped\n' "$1" "$2" "$3"; }
 total_raw=0; total_gz=0
 echo "first load:"
 for f in $first_load; do
-  raw=$(stat -c %s "$f"); gz=$(gzip -9 -n -c "$f" | wc -c)
+  raw=$(stat -c %s "$f"); gz=$(gzipped "$f")
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
   line "$f" "$raw" "$gz"
 done
@@ -24,7 +26,7 @@ later_raw=0; later_gz=0
 pkg=$(grep -o 'pkg-[0-9a-f]*' index.html | head -1)
 for f in "$pkg"/*.wasm "$pkg"/*.js; do
   grep -qxF "$f" <<<"$first_load" && continue
-  raw=$(stat -c %s "$f"); gz=$(gzip -9 -n -c "$f" | wc -c)
+  raw=$(stat -c %s "$f"); gz=$(gzipped "$f")
   later_raw=$((later_raw + raw)); later_gz=$((later_gz + gz))
   line "$f" "$raw" "$gz"
 done

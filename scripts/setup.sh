@@ -3,7 +3,8 @@
 # that has everything is left alone.
 #
 #   scripts/setup.sh build   what `make run` needs: Rust's wasm32 target,
-#                            libpq, wasm-bindgen-cli, binaryen (npm)
+#                            libpq, wasm-bindgen-cli, binaryen and esbuild
+#                            (npm), zopfli
 #   scripts/setup.sh test    that, and what `make test` adds: Chromium, the
 #                            e2e packages, schemathesis
 #   scripts/setup.sh dev     that of build, and trunk for `make dev`
@@ -64,6 +65,9 @@ npm_ci() { # $1: a folder with a package-lock.json; reinstalled whenever the loc
   fi
 }
 npm_ci frontend
+# The gzip copies the server sends are made by zopfli (smaller than gzip -9
+# by 4 %, and any browser reads them).
+command -v zopfli >/dev/null || { say "installing zopfli"; apt_install zopfli; }
 
 # `make dev`: trunk 0.21.14 with --locked (newer ones need a newer rustc).
 if [ "$mode" = dev ]; then

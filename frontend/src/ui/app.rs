@@ -3,20 +3,20 @@
 
 use super::catalog::provide_catalog;
 use super::ctx::{t, use_ctx, Ctx};
-use super::lazy_routes::{RecordDialogRoute, RecordsRoute, SettingsRoute};
+use super::lazy_routes::{RecordDialogPage, RecordsPage, SettingsPage};
+use super::route::{self, NavLink};
 use super::{api, chats, live, login};
+use crate::logic::url::{Page, HOME};
 use dialogdesk_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::path;
-use leptos_router::Lazy;
 
 /// The app.
 #[component]
 pub fn App() -> impl IntoView {
     let ctx = Ctx::restore();
     super::ctx::provide(ctx);
+    route::provide();
     // A session cookie from earlier (a reload, a new tab) logs straight in.
     spawn_local_scoped_with_cancellation(async move {
         match api::auth::me().await {
@@ -45,16 +45,14 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("lang", code);
         }
     });
-    view! {
-        <Router>
-            {move || if ctx.session.get().is_some() {
-                view! { <Shell/> }.into_any()
-            } else if ctx.checking.get() {
-                view! { <p class="notice" role="status">{t("common.loading")}</p> }.into_any()
-            } else {
-                view! { <login::Login/> }.into_any()
-            }}
-        </Router>
+    move || {
+        if ctx.session.get().is_some() {
+            view! { <Shell/> }.into_any()
+        } else if ctx.checking.get() {
+            view! { <p class="notice" role="status">{t("common.loading")}</p> }.into_any()
+        } else {
+            view! { <login::Login/> }.into_any()
+        }
     }
 }
 
@@ -74,12 +72,12 @@ fn Shell() -> impl IntoView {
         <header class="topbar">
             <span class="brand">"dialogdesk"</span>
             <nav aria-label=t("nav.main")>
-                <A href="/chats/all">{t("nav.chats")}</A>
+                <NavLink href=HOME>{t("nav.chats")}</NavLink>
                 <Show when=move || role().includes(Role::Head)>
-                    <A href="/records" attr:title=t("nav.records.path")>{t("nav.records")}</A>
+                    <NavLink href="/records" title=Signal::derive(t("nav.records.path"))>{t("nav.records")}</NavLink>
                 </Show>
                 <Show when=move || role().includes(Role::Admin)>
-                    <A href="/settings">{t("nav.settings")}</A>
+                    <NavLink href="/settings">{t("nav.settings")}</NavLink>
                 </Show>
             </nav>
             <span class="spacer"></span>
@@ -91,13 +89,28 @@ fn Shell() -> impl IntoView {
             <button class="ghost" on:click=move |_| { log_out.dispatch(()); } data-testid="logout">{t("nav.logout")}</button>
         </header>
         <main>
-            <Routes fallback=|| view! { <Redirect path="/chats/all"/> }>
-                <Route path=path!("/") view=|| view! { <Redirect path="/chats/all"/> }/>
-                <Route path=path!("/chats/:view") view=chats::Chats/>
-                <Route path=path!("/records") view={Lazy::<RecordsRoute>::new()}/>
-                <Route path=path!("/records/dialog/:id") view={Lazy::<RecordDialogRoute>::new()}/>
-                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
-            </Routes>
+            <Routes/>
         </main>
+    }
+}
+
+/// The page of the address. Only a change of page builds a new one: a new
+/// tab or `?dialog=` is read by the page itself, which keeps its state
+/// (filters, loaded pages). `/` and unknown paths are sent on to the chats.
+#[component]
+fn Routes() -> impl IntoView {
+    let location = route::use_location();
+    let page = Memo::new(move |_| location.page());
+    Effect::new(move |_| {
+        if page.get() == Page::Elsewhere {
+            location.redirect(HOME);
+        }
+    });
+    move || match page.get() {
+        Page::Chats => view! { <chats::Chats/> }.into_any(),
+        Page::Records => view! { <RecordsPage/> }.into_any(),
+        Page::RecordDialog => view! { <RecordDialogPage/> }.into_any(),
+        Page::Settings => view! { <SettingsPage/> }.into_any(),
+        Page::Elsewhere => ().into_any(),
     }
 }

@@ -14,6 +14,7 @@ pub mod live;
 pub mod login;
 pub mod paged;
 pub mod records;
+pub mod route;
 pub mod settings;
 pub mod split;
 pub mod user_data;

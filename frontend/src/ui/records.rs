@@ -6,11 +6,11 @@ use super::charts::{Bars, Days};
 use super::ctx::{t, use_ctx};
 use super::lazy_chat::ChatPanel;
 use super::paged::Paged;
+use super::route::use_location;
 use crate::logic::format;
 use crate::logic::sort::SortState;
 use dialogdesk_domain::wire::{search, CsvParams, Order, RangeParams, RecordParams, RecordSort};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 const COLUMNS: [(RecordSort, &str); 6] = [
     (RecordSort::Client, "records.client"),
@@ -150,6 +150,7 @@ fn CsvButton(q: RwSignal<String>, sort: RwSignal<SortState>) -> impl IntoView {
 #[component]
 fn RecordTable(q: RwSignal<String>, sort: RwSignal<SortState>) -> impl IntoView {
     let ctx = use_ctx();
+    let location = use_location();
     let offset = -js_sys_offset();
     let paged = Paged::new(move |cursor| {
         let params = RecordParams {
@@ -160,17 +161,15 @@ fn RecordTable(q: RwSignal<String>, sort: RwSignal<SortState>) -> impl IntoView 
         async move { api::records::dialogs(&params).await }
     });
     let (first_page, rows) = (paged.first_page, paged.rows);
-    let navigate = use_navigate();
     view! {
         <table class="grid" data-testid="records-table">
             <thead><tr>{COLUMNS.iter().map(|(column, key)| view! { <SortHeader column=*column key=key sort=sort/> }).collect_view()}</tr></thead>
             <tbody>
                 {move || rows.get().into_iter().map(|r| {
                     let id = r.dialog_id.0;
-                    let navigate = navigate.clone();
                     let finished_at = format::date_time(ctx.lang.get(), format::local(r.finished_at, offset));
                     view! {
-                        <tr data-testid="record-row" tabindex="0" on:click=move |_| navigate(&format!("/records/dialog/{id}"), Default::default())>
+                        <tr data-testid="record-row" tabindex="0" on:click=move |_| location.navigate(&format!("/records/dialog/{id}"))>
                             <td>
                                 <span class="avatar" aria-hidden="true">{format::initials(&r.client.name)}</span>
                                 " "{r.client.name.clone()}
@@ -223,11 +222,11 @@ fn SortHeader(column: RecordSort, key: &'static str, sort: RwSignal<SortState>) 
 /// One finished dialog, read-only, with its timeline (from a records row).
 #[component]
 pub fn RecordDialog() -> impl IntoView {
-    let params = use_params_map();
+    let location = use_location();
     view! {
         <div class="record-dialog">
             <a href="/records">"← "{t("nav.records")}</a>
-            {move || params.get().get("id").and_then(|id| id.parse::<i64>().ok()).map(|id| view! {
+            {move || location.segment(2).and_then(|id| id.parse::<i64>().ok()).map(|id| view! {
                 <ChatPanel dialog_id=id read_only=true/>
             })}
         </div>

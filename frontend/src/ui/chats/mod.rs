@@ -9,10 +9,10 @@ mod tabs;
 use super::api;
 use super::ctx::{t, use_ctx};
 use super::lazy_chat::ChatPanel;
+use super::route::use_location;
 use crate::logic::url::{chats_path, view_from_segment};
 use filters::{FilterBar, Filters};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use list::DialogList;
 use tabs::Tabs;
 
@@ -20,15 +20,9 @@ use tabs::Tabs;
 #[component]
 pub fn Chats() -> impl IntoView {
     let ctx = use_ctx();
-    let params = use_params_map();
-    let query_map = use_query_map();
-    let view_now = Memo::new(move |_| view_from_segment(params.get().get("view").as_deref()));
-    let selected = Memo::new(move |_| {
-        query_map
-            .get()
-            .get("dialog")
-            .and_then(|d| d.parse::<i64>().ok())
-    });
+    let location = use_location();
+    let view_now = Memo::new(move |_| view_from_segment(location.segment(1).as_deref()));
+    let selected = Memo::new(move |_| location.query("dialog").and_then(|d| d.parse::<i64>().ok()));
     let filters = RwSignal::new(Filters::default());
 
     // The counts of every tab under the filters: asked again when they
@@ -62,12 +56,8 @@ pub fn Chats() -> impl IntoView {
             }
         });
     });
-    let navigate = use_navigate();
     let on_open = Callback::new(move |id: i64| {
-        navigate(
-            &chats_path(view_now.get_untracked(), Some(id)),
-            Default::default(),
-        )
+        location.navigate(&chats_path(view_now.get_untracked(), Some(id)))
     });
 
     view! {

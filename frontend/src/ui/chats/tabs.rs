@@ -4,10 +4,10 @@ use super::super::browser::focus;
 use super::super::ctx::{t, use_ctx};
 use crate::logic::format;
 use crate::logic::url::chats_path;
+use crate::ui::route::use_location;
 use dialogdesk_domain::wire::Counts;
 use dialogdesk_domain::View;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// The tab `step` places after `from` (wrapping), for arrow keys.
 fn tab_after(from: View, step: isize) -> View {
@@ -22,7 +22,7 @@ fn tab_after(from: View, step: isize) -> View {
 #[component]
 pub fn Tabs(view: Memo<View>, counts: Signal<Option<Counts>>) -> impl IntoView {
     let ctx = use_ctx();
-    let navigate = use_navigate();
+    let location = use_location();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let now = view.get_untracked();
         let next = match ev.key().as_str() {
@@ -33,7 +33,7 @@ pub fn Tabs(view: Memo<View>, counts: Signal<Option<Counts>>) -> impl IntoView {
             _ => return,
         };
         ev.prevent_default();
-        navigate(&chats_path(next, None), Default::default());
+        location.navigate(&chats_path(next, None));
         focus(&format!("[data-testid=tab-{}]", next.as_str()));
     };
     view! {
