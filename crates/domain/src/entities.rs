@@ -50,6 +50,10 @@ pub struct Client {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub custom_fields: serde_json::Map<String, serde_json::Value>,
     /// When the client first wrote.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub created_at: DateTime<Utc>,
 }
 
@@ -115,6 +119,10 @@ pub struct Message {
     /// for the `operator` role: a channel's ids can hold the lead's number.
     pub external_id: Option<String>,
     /// When it was sent.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub sent_at: DateTime<Utc>,
     /// How far the channel got with it: operators' messages only (`null`
     /// for the others, and for replies stored before delivery status was
@@ -130,6 +138,10 @@ pub struct Delivery {
     /// Where it is.
     pub status: crate::DeliveryStatus,
     /// When it got there.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub updated_at: DateTime<Utc>,
     /// Why it failed, for `failed`.
     pub reason: Option<String>,
@@ -159,5 +171,9 @@ pub struct TimelineEvent {
     #[cfg_attr(feature = "openapi", schema(deprecated))]
     pub after: String,
     /// When.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub at: DateTime<Utc>,
 }

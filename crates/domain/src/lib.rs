@@ -8,6 +8,7 @@ pub mod entities;
 pub mod ids;
 pub mod machine;
 pub mod status;
+pub mod time;
 pub mod values;
 pub mod wire;
 

@@ -29,6 +29,10 @@ pub struct DialogState {
     /// How many messages the dialog has.
     pub message_count: i64,
     /// When the dialog last entered `finished`; kept when it reopens.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub finished_at: Option<DateTime<Utc>>,
     /// Who finished it last; `None` when a step finished it.
     pub finished_by: Option<OperatorId>,

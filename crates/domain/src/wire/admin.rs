@@ -199,9 +199,21 @@ pub struct ApiToken {
     /// The operator who created it.
     pub created_by: Option<OperatorId>,
     /// When.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub created_at: DateTime<Utc>,
     /// Last request made with it (kept to the minute).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked; a revoked token is refused.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub revoked_at: Option<DateTime<Utc>>,
 }

@@ -77,6 +77,10 @@ pub struct LastMessageInfo {
     /// Text or caption.
     pub text: String,
     /// When.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub at: DateTime<Utc>,
 }
 
@@ -109,12 +113,20 @@ pub struct DialogListItem {
     /// Optimistic-concurrency version for the settings save.
     pub version: i64,
     /// Last finish, kept when reopened.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub finished_at: Option<DateTime<Utc>>,
     /// Who finished it last.
     pub finished_by: Option<OperatorRef>,
     /// Why the status is what it is.
     pub status_reason: Option<String>,
     /// Created.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub created_at: DateTime<Utc>,
 }
 

@@ -58,6 +58,10 @@ pub struct InboundMessageBody {
     pub media_url: Option<String>,
     /// When the lead sent it (default: now; a time in the future counts as now,
     /// so a lead cannot pin a dialog to the top of every list).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub sent_at: Option<DateTime<Utc>>,
 }
 

@@ -24,6 +24,10 @@ pub struct DialogUpdated {
     /// Its version (for the settings save).
     pub version: i64,
     /// When the last message was sent.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub last_message_at: DateTime<Utc>,
     /// How many messages.
     pub message_count: i64,

@@ -32,6 +32,10 @@ pub struct RecordRow {
     /// Who finished it last (`null` when a step finished it).
     pub finished_by: Option<OperatorRef>,
     /// When it was finished last.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub finished_at: DateTime<Utc>,
     /// How many messages.
     pub message_count: i64,
@@ -57,9 +61,17 @@ pub struct RecordParams {
     pub channel_id: Option<ChannelId>,
     /// Finished at or after (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub from: Option<DateTime<Utc>>,
     /// Finished before (RFC 3339).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub to: Option<DateTime<Utc>>,
     /// Column (default `finished_at`).
     #[serde(skip_serializing_if = "Option::is_none")]

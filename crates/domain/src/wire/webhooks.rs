@@ -66,10 +66,22 @@ pub struct Webhook {
     /// Why dialogdesk disabled it (it failed for a day), when it did.
     pub disabled_reason: Option<String>,
     /// Since when every attempt has failed; `null` after a success.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub failing_since: Option<DateTime<Utc>>,
     /// After a rotation, until when the previous secret still signs.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub previous_secret_until: Option<DateTime<Utc>>,
     /// When it was created.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub created_at: DateTime<Utc>,
 }
 
@@ -93,6 +105,10 @@ pub struct WebhookWithSecret {
     pub secret: String,
     /// After a rotation, until when the previous secret still signs (each
     /// request then carries both signatures).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub previous_secret_until: Option<DateTime<Utc>>,
 }
 
@@ -128,6 +144,10 @@ pub struct WebhookAttempt {
     /// What went wrong, for a failed attempt.
     pub error: Option<String>,
     /// When.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub attempted_at: DateTime<Utc>,
     /// Where the delivery stands now.
     pub delivery_state: WebhookDeliveryState,
@@ -144,6 +164,10 @@ pub struct RedeliverBody {
     pub event_id: Option<String>,
     /// Every failed delivery of events created since then.
     #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339_option")
+    )]
     pub since: Option<DateTime<Utc>>,
 }
 
@@ -182,6 +206,10 @@ pub struct WebhookEnvelope {
     #[serde(rename = "type")]
     pub event_type: WebhookEventType,
     /// When the change happened.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub created_at: DateTime<Utc>,
     /// What happened.
     pub data: serde_json::Value,
@@ -274,6 +302,10 @@ pub struct WebhookFinished {
     /// The dialog.
     pub dialog_id: DialogId,
     /// When.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::time::rfc3339")
+    )]
     pub finished_at: DateTime<Utc>,
     /// The operator who finished it; `null` when a flow's final step did.
     pub finished_by: Option<OperatorId>,
