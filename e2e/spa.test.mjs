@@ -374,8 +374,14 @@ test('the status tabs are a tablist the keyboard walks, and so is the dialog lis
   assert.equal(await page.getAttribute('[data-testid=tab-auto]', 'aria-selected'), 'true');
   await page.keyboard.press('End');
   await page.waitForURL(/\/chats\/finished/);
+  // The list of All arrives after the address changes; until then the rows
+  // of the tab before stay on screen (a Transition), and a row focused then
+  // is replaced (its focus lost) when the new rows come.
+  const allListed = page.waitForResponse((r) => r.url().includes('/api/v1/dialogs?') && r.url().includes('view=all'));
   await page.keyboard.press('ArrowDown');
   await page.waitForURL(/\/chats\/all/);
+  await allListed;
+  await page.waitForFunction(() => !document.querySelector('[data-testid=dialog-list] li.loading'));
   // The dialog list: ↓ and ↑ move between rows, Enter opens the one in focus.
   await page.waitForSelector('[data-testid=dialog-row]');
   await page.focus('[data-testid=dialog-row] button.row');
