@@ -43,6 +43,53 @@ impl ser::Error for NotAScalar {
 type Refused = ser::Impossible<(), NotAScalar>;
 type RefusedScalar = ser::Impossible<Option<String>, NotAScalar>;
 
+/// The methods of a `ser::Serializer` for what has no query form here: an
+/// enum variant with data, a list, a tuple, a map. `$ok` is the
+/// serializer's `Ok`, `$refused` its `Impossible` compound.
+macro_rules! refuse_compounds {
+    ($ok:ty, $refused:ty) => {
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<$ok, NotAScalar> {
+            Err(NotAScalar)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<$refused, NotAScalar> {
+            Err(NotAScalar)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<$refused, NotAScalar> {
+            Err(NotAScalar)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<$refused, NotAScalar> {
+            Err(NotAScalar)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<$refused, NotAScalar> {
+            Err(NotAScalar)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<$refused, NotAScalar> {
+            Err(NotAScalar)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<$refused, NotAScalar> {
+            Err(NotAScalar)
+        }
+    };
+}
+
 impl ser::SerializeStruct for &mut Pairs {
     type Ok = ();
     type Error = NotAScalar;
@@ -149,45 +196,7 @@ impl ser::Serializer for &mut Pairs {
     ) -> Result<(), NotAScalar> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Refused, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Refused, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Refused, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Refused, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Refused, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Refused, NotAScalar> {
-        Err(NotAScalar)
-    }
+    refuse_compounds!((), Refused);
 }
 
 /// The query form of one field: `None` for an unset option, text for a
@@ -279,52 +288,10 @@ impl ser::Serializer for Scalar {
     ) -> Result<Option<String>, NotAScalar> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Option<String>, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<RefusedScalar, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<RefusedScalar, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<RefusedScalar, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<RefusedScalar, NotAScalar> {
-        Err(NotAScalar)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<RefusedScalar, NotAScalar> {
-        Err(NotAScalar)
-    }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<RefusedScalar, NotAScalar> {
         Err(NotAScalar)
     }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<RefusedScalar, NotAScalar> {
-        Err(NotAScalar)
-    }
+    refuse_compounds!(Option<String>, RefusedScalar);
 }
 
 #[cfg(test)]
