@@ -134,7 +134,7 @@ impl Application {
                 .app_data(slots.clone())
                 .app_data(known_routes.clone())
                 .app_data(web::QueryConfig::default().error_handler(problem::query_error))
-                .app_data(web::PathConfig::default().error_handler(problem::path_error))
+                .app_data(web::PathConfig::default().error_handler(routes::not_found::path_error))
                 .wrap_fn({
                     let recorder = recorder.clone();
                     move |req, service| {

@@ -162,21 +162,6 @@ pub fn query_error(
     ApiError::bad_request(format!("query parameters: {err}")).into()
 }
 
-/// Path segments that do not parse (e.g. `/dialogs/abc`): 400.
-///
-/// A path that fits a route only by its shape (`/flows/1/steps/order` sent
-/// with PATCH reaches the step route, whose id is a number) is not a bad id
-/// but a method the real route does not take: 405, as for any other.
-pub fn path_error(
-    err: actix_web::error::PathError,
-    req: &actix_web::HttpRequest,
-) -> actix_web::Error {
-    if let Some(refusal) = crate::routes::not_found::method_not_allowed(req) {
-        return refusal.into();
-    }
-    ApiError::bad_request(format!("path: {err}")).into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

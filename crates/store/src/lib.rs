@@ -32,6 +32,7 @@ pub mod rollups;
 pub mod schema;
 pub mod seed;
 pub mod sessions;
+pub mod status_counts;
 pub mod time;
 pub mod webhooks;
 

@@ -6,6 +6,7 @@ use crate::dialogs::facets;
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;
+use crate::status_counts::{counters, tally};
 use crate::time::from_db;
 use crate::{DbConnection, Store};
 use dialogdesk_domain::wire::{
@@ -397,26 +398,6 @@ impl Store {
             Ok(counts)
         })
     }
-}
-
-/// The nine status counts from `(status, count)` rows; `all` is their sum.
-pub fn tally(rows: Vec<(String, i64)>) -> StoreResult<StatusCounts> {
-    let mut counts = StatusCounts::default();
-    for (status, n) in rows {
-        counts.set(parse_stored(&status)?, n);
-    }
-    counts.all = counts.status_sum();
-    Ok(counts)
-}
-
-/// The status counts as the counters table keeps them (updated in the same
-/// transaction as every status change): what the tabs show unfiltered.
-pub fn counters(conn: &mut DbConnection) -> StoreResult<StatusCounts> {
-    tally(
-        status_counters::table
-            .select((status_counters::status, status_counters::count))
-            .load(conn)?,
-    )
 }
 
 /// The clients with these ids, in one read.

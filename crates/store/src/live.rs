@@ -201,7 +201,7 @@ impl PgListener {
 
     /// [`Store::status_counts`], on this connection.
     pub fn status_counts(&mut self) -> StoreResult<StatusCounts> {
-        crate::listing::counters(&mut self.conn)
+        crate::status_counts::counters(&mut self.conn)
     }
 
     /// [`Store::live_events_after`], on this connection.
@@ -315,7 +315,7 @@ impl Store {
 
     /// The status counts from the counters (as the tabs show them).
     pub fn status_counts(&self) -> StoreResult<StatusCounts> {
-        self.read("status_counts", crate::listing::counters)
+        self.read("status_counts", crate::status_counts::counters)
     }
 }
 

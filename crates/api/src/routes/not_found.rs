@@ -1,5 +1,6 @@
 //! Any request no route serves: 405 with `Allow` when the path exists with
-//! other methods, else a 404 problem — never an empty body.
+//! other methods, else a 404 problem — never an empty body. Also the path
+//! extractor's errors, which are 405 rather than 400 for the same reason.
 
 use crate::problem::ApiError;
 use actix_web::http::StatusCode;
@@ -101,4 +102,19 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
         None => ApiError::not_found(format!("no resource at {} {}", req.method(), req.path()))
             .error_response(),
     }
+}
+
+/// Path segments that do not parse (e.g. `/dialogs/abc`): 400.
+///
+/// A path that fits a route only by its shape (`/flows/1/steps/order` sent
+/// with PATCH reaches the step route, whose id is a number) is not a bad id
+/// but a method the real route does not take: 405, as for any other.
+pub fn path_error(
+    err: actix_web::error::PathError,
+    req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    if let Some(refusal) = method_not_allowed(req) {
+        return refusal.into();
+    }
+    ApiError::bad_request(format!("path: {err}")).into()
 }

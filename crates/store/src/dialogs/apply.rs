@@ -3,7 +3,8 @@
 //! staged in a `Writes` with any other changes of its batch.
 
 use super::dialog_state;
-use super::writes::{DialogUpdate, Ids, IdsWanted, MessageRow, Opened, TimelineRow, Writes};
+use super::rows::{DialogUpdate, MessageRow, TimelineRow};
+use super::writes::{Ids, IdsWanted, Opened, Writes};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;
 use crate::schema::*;

@@ -19,7 +19,7 @@
 //! end of the statement, so no two parts may write the same row (see
 //! `Writes::write`, which sends what would first).
 
-use super::writes::{DialogUpdate, MessageRow, NewClientRow, NewDialogRow, TimelineRow};
+use super::rows::{DialogUpdate, MessageRow, NewClientRow, NewDialogRow, TimelineRow};
 use chrono::NaiveDateTime;
 use diesel::pg::Pg;
 use diesel::prelude::*;

@@ -1,7 +1,8 @@
 //! A lead's message from a channel connector: find or create the client and the
 //! dialog, store the message once (idempotent on the channel's message id).
 
-use super::writes::{DialogUpdate, IdsWanted, NewClientRow, NewDialogRow, Opened, Writes};
+use super::rows::{DialogUpdate, NewClientRow, NewDialogRow};
+use super::writes::{IdsWanted, Opened, Writes};
 use super::{Decided, NewMessage};
 use crate::error::{StoreError, StoreResult};
 use crate::models::*;

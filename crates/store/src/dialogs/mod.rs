@@ -15,6 +15,7 @@ mod history;
 mod inbound;
 pub(crate) mod ingest;
 mod reply;
+mod rows;
 mod settings;
 pub(crate) mod writes;
 
