@@ -3,7 +3,7 @@
 use crate::auth::InboundIntegration;
 use crate::json::Json;
 use crate::problem::{ApiError, Problem};
-use crate::routes::{at_most, blocking, web_url};
+use crate::routes::{at_most, web_url};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use chrono::Utc;
@@ -96,8 +96,9 @@ pub async fn deliver_inbound(
         },
         actor: caller.actor(false),
     };
-    let store = state.store.clone();
-    let outcome = blocking(move || store.inbound(&inbound)).await?;
+    // Not on a blocking thread: the delivery waits in the writer's queue
+    // (see the store's `dialogs::ingest`), and the writer answers this task.
+    let outcome = state.store.inbound_async(&inbound).await?;
     let body = InboundResponse {
         dialog_id: outcome.dialog_id,
         message_id: outcome.message_id,

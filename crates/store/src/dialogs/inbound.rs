@@ -300,16 +300,40 @@ impl Store {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match self.deliver_batched(inbound) {
-                Err(e) if e.is_unique_violation() && attempts < 3 => continue,
-                Err(e) if e.is_unique_violation() => {
-                    return Err(StoreError::Conflict(
-                        "this delivery raced another one for the same lead; retry it".into(),
-                    ))
-                }
-                outcome => return outcome,
+            if let Some(settled) = settled(self.deliver_batched(inbound), attempts) {
+                return settled;
             }
         }
+    }
+
+    /// [`Self::inbound`] for async callers (the API): the same writes,
+    /// awaited without holding a thread.
+    pub async fn inbound_async(&self, inbound: &Inbound) -> StoreResult<InboundOutcome> {
+        check_lead(&inbound.client)?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let outcome = self.deliver_batched_async(inbound).await;
+            if let Some(settled) = settled(outcome, attempts) {
+                return settled;
+            }
+        }
+    }
+}
+
+/// A delivery's outcome, or `None` when it lost a race for a new lead and
+/// is to be tried again (the retry finds the row the other delivery
+/// wrote); after three tries, a conflict to retry later.
+fn settled(
+    outcome: StoreResult<InboundOutcome>,
+    attempts: u32,
+) -> Option<StoreResult<InboundOutcome>> {
+    match outcome {
+        Err(e) if e.is_unique_violation() && attempts < 3 => None,
+        Err(e) if e.is_unique_violation() => Some(Err(StoreError::Conflict(
+            "this delivery raced another one for the same lead; retry it".into(),
+        ))),
+        outcome => Some(outcome),
     }
 }
 

@@ -4,23 +4,29 @@
 //! for the disk: a few hundred a second however many connectors sent at
 //! once, since writes take their turn one at a time (see
 //! `live::take_write_turn`). Here every delivery is handed to one writer
-//! thread, which takes whatever has queued up (at most [`MAX_BATCH`]; while
-//! fewer wait than its last batch held, it waits up to [`GATHER_WAIT`] for
-//! them) and writes it in one transaction, in rounds of deliveries that
+//! thread. It takes the first delivery that waits, opens the transaction
+//! (BEGIN and the write turn), and only then gathers the rest of the batch
+//! (whatever has queued up meanwhile, at most [`MAX_BATCH`]; while fewer
+//! wait than its last batch held, it waits up to [`GATHER_WAIT`] for them),
+//! so the round trip of BEGIN goes while the callers of the last batch are
+//! on their way back. It writes the batch in rounds of deliveries that
 //! share no lead (see `inbound::deliver_round`: on PostgreSQL a round reads
 //! with one statement and writes its rows with one); when a delivery fails
 //! (an unknown channel, a race on a new lead) the batch is written again
 //! with each delivery in a savepoint of its own, so the failed one rolls
 //! back alone and gets its own error while the others commit. Every caller
-//! is answered after the commit, so a 201 still means "on disk". With one
-//! connector sending, a batch holds one delivery and nothing waits longer
-//! than before.
+//! is answered after the commit, so a 201 still means "on disk": a thread
+//! caller through a channel it blocks on, an async caller (the API's
+//! handler) through a oneshot its task awaits, so no blocking thread sits
+//! between the writer and the request. With one connector sending, a batch
+//! holds one delivery and nothing waits longer than before.
 
 use super::inbound::{deliver_round, Inbound, InboundOutcome};
 use crate::db::PooledConn;
 use crate::error::{StoreError, StoreResult};
 use crate::{DbConnection, Plans, Store};
 use diesel::Connection;
+use futures_channel::oneshot;
 use std::collections::HashSet;
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
@@ -35,7 +41,26 @@ pub const MAX_BATCH: usize = 128;
 /// One delivery waiting for the writer, and where its outcome goes.
 struct Job {
     inbound: Inbound,
-    reply: mpsc::SyncSender<StoreResult<InboundOutcome>>,
+    reply: Reply,
+}
+
+/// Who waits for a delivery's outcome: a thread (blocked until the
+/// outcome comes) or an async task (woken when it comes, holding no thread
+/// meanwhile).
+enum Reply {
+    Thread(mpsc::SyncSender<StoreResult<InboundOutcome>>),
+    Task(oneshot::Sender<StoreResult<InboundOutcome>>),
+}
+
+impl Reply {
+    /// Hands the outcome over; a caller that stopped waiting (its request
+    /// was dropped) misses nothing it could still use.
+    fn send(self, outcome: StoreResult<InboundOutcome>) {
+        match self {
+            Reply::Thread(to) => drop(to.send(outcome)),
+            Reply::Task(to) => drop(to.send(outcome)),
+        }
+    }
 }
 
 /// The writer thread and the queue to it. Held by every clone of a
@@ -71,8 +96,27 @@ impl Store {
     /// Writes one delivery through the batch writer and waits for its
     /// commit.
     pub(super) fn deliver_batched(&self, inbound: &Inbound) -> StoreResult<InboundOutcome> {
-        let writer = self.ingest.writer.get_or_init(|| self.start_writer());
         let (reply, outcome) = mpsc::sync_channel(1);
+        self.enqueue(inbound, Reply::Thread(reply))?;
+        outcome.recv().unwrap_or_else(|_| Err(writer_gone()))
+    }
+
+    /// [`Self::deliver_batched`] for an async caller: the request waits for
+    /// the commit without holding a thread, so the outcome goes from the
+    /// writer straight to the request's task (a blocking thread in between
+    /// was two more thread wake-ups per delivery, in every batch's turn).
+    pub(super) async fn deliver_batched_async(
+        &self,
+        inbound: &Inbound,
+    ) -> StoreResult<InboundOutcome> {
+        let (reply, outcome) = oneshot::channel();
+        self.enqueue(inbound, Reply::Task(reply))?;
+        outcome.await.unwrap_or_else(|_| Err(writer_gone()))
+    }
+
+    /// Queues one delivery for the writer (started on first use).
+    fn enqueue(&self, inbound: &Inbound, reply: Reply) -> StoreResult<()> {
+        let writer = self.ingest.writer.get_or_init(|| self.start_writer());
         let job = Job {
             inbound: inbound.clone(),
             reply,
@@ -80,10 +124,11 @@ impl Store {
         let sent = lock(&writer.sender)
             .as_ref()
             .is_some_and(|sender| sender.send(job).is_ok());
-        if !sent {
-            return Err(writer_gone());
+        if sent {
+            Ok(())
+        } else {
+            Err(writer_gone())
         }
-        outcome.recv().unwrap_or_else(|_| Err(writer_gone()))
     }
 
     /// Writes these deliveries as the writer thread writes one batch: in
@@ -91,13 +136,12 @@ impl Store {
     /// answers each, in order. For connectors that deliver in bulk, and for
     /// tests that compare a batch with the same deliveries one by one.
     pub fn inbound_batch(&self, deliveries: &[Inbound]) -> Vec<StoreResult<InboundOutcome>> {
-        let batch: Vec<&Inbound> = deliveries.iter().collect();
         let written = self
             .connection("inbound")
-            .and_then(|mut conn| write_batch(self, &mut conn, &batch));
+            .and_then(|mut conn| write_batch(self, &mut conn, &mut deliveries.to_vec(), |_| ()));
         written.unwrap_or_else(|e| {
             let shared = e.to_string();
-            batch
+            deliveries
                 .iter()
                 .map(|_| Err(StoreError::Database(anyhow::anyhow!("{shared}"))))
                 .collect()
@@ -161,31 +205,38 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        // Fewer waiting than the last batch answered: those callers are
-        // likely on their way back (a connector sends its next message
-        // when the last one is stored). Wait a little for them, so one
-        // batch carries them all instead of two (a batch costs a few round
-        // trips whatever its size).
         let gather_until = Instant::now() + GATHER_WAIT;
-        while batch.len() < last_batch {
-            let left = gather_until.saturating_duration_since(Instant::now());
-            match jobs.recv_timeout(left) {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let (mut deliveries, mut replies) = (vec![first.inbound], vec![first.reply]);
+        // The rest of the batch is gathered once the transaction is open:
+        // its BEGIN (with the write turn) goes while the callers of the last
+        // batch are still on their way back, instead of after them.
+        let gather = |deliveries: &mut Vec<Inbound>| {
+            let mut take = |deliveries: &mut Vec<Inbound>, job: Job| {
+                deliveries.push(job.inbound);
+                replies.push(job.reply);
+            };
+            while deliveries.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => take(deliveries, job),
+                    Err(_) => break,
+                }
             }
-        }
-        last_batch = batch.len();
-        let deliveries: Vec<&Inbound> = batch.iter().map(|job| &job.inbound).collect();
+            // Fewer waiting than the last batch answered: those callers are
+            // likely on their way back (a connector sends its next message
+            // when the last one is stored). Wait a little for them, so one
+            // batch carries them all instead of two (a batch costs a few
+            // round trips whatever its size).
+            while deliveries.len() < last_batch.min(MAX_BATCH) {
+                let left = gather_until.saturating_duration_since(Instant::now());
+                match jobs.recv_timeout(left) {
+                    Ok(job) => take(deliveries, job),
+                    Err(_) => break,
+                }
+            }
+        };
         let written = match held.take().map_or_else(|| store.connection("inbound"), Ok) {
             Ok(mut conn) => {
-                let written = write_batch(store, &mut conn, &deliveries);
+                let written = write_batch(store, &mut conn, &mut deliveries, gather);
                 // After any failure the connection is not kept (it may be
                 // the connection that failed): the pool tests it before
                 // anyone takes it again.
@@ -196,10 +247,11 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
             }
             Err(e) => Err(e),
         };
+        last_batch = deliveries.len();
         match written {
             Ok(outcomes) => {
-                for (job, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(outcome);
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    reply.send(outcome);
                 }
             }
             // The batch as a whole failed (no connection, the commit): every
@@ -207,8 +259,8 @@ fn write_batches(store: &Store, jobs: &mpsc::Receiver<Job>) {
             Err(e) => {
                 let shared = e.to_string();
                 let busy = matches!(e, StoreError::Busy { .. });
-                for job in batch {
-                    let _ = job.reply.send(Err(if busy {
+                for reply in replies {
+                    reply.send(Err(if busy {
                         StoreError::Busy {
                             detail: shared.clone(),
                             retry_after_seconds: 1,
@@ -234,24 +286,30 @@ const PLANS: Plans = Plans::Generic;
 /// One transaction for the batch. Deliveries seldom fail, so the batch is
 /// first written straight, round by round; when one fails, it took the
 /// transaction with it, and the batch is written again with each delivery
-/// in a savepoint of its own.
+/// in a savepoint of its own. `gather` adds the rest of the batch to
+/// `deliveries` once the transaction is open (the deliveries that came
+/// meanwhile); when the transaction cannot be opened, it never runs, and
+/// what it would have taken waits for the next batch.
 fn write_batch(
     store: &Store,
     conn: &mut DbConnection,
-    batch: &[&Inbound],
+    deliveries: &mut Vec<Inbound>,
+    gather: impl FnOnce(&mut Vec<Inbound>),
 ) -> StoreResult<Vec<StoreResult<InboundOutcome>>> {
     let straight = store.write_on(conn, "inbound", PLANS, |conn| {
+        gather(deliveries);
+        let batch: Vec<&Inbound> = deliveries.iter().collect();
         let mut outcomes = Vec::with_capacity(batch.len());
-        for round in rounds(batch) {
+        for round in rounds(&batch) {
             outcomes.extend(deliver_round(conn, &round)?);
         }
         Ok(outcomes)
     });
     match straight {
         Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
-        Err(e) if batch.len() == 1 => Ok(vec![Err(e)]),
+        Err(e) if deliveries.len() == 1 => Ok(vec![Err(e)]),
         Err(_) => store.write_on(conn, "inbound", PLANS, |conn| {
-            Ok(batch
+            Ok(deliveries
                 .iter()
                 .map(|inbound| in_savepoint(conn, inbound))
                 .collect())
